@@ -1,0 +1,350 @@
+/*
+ * parser.c - zc_parser: decode -> segment -> (metadata, rules) -> callbacks.
+ *
+ * This file only wires the stages together and keeps the error and call
+ * state (sticky errors, no re-entry from callbacks), as expat does.
+ */
+#include "internal.h"
+#include "sha256.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct zc_parser {
+    const zc_mem *mem;
+    zc_options opt;
+    zc_callbacks cb;
+    const zc_rules *rules;
+
+    zc_decoder *decoder;
+    zc_segmenter *seg;
+    zc_meta *meta;
+    zc_matcher *matcher;
+    zc_buf decoded;     /* output of one decoder call */
+    zc_sha256 sha;
+
+    bool in_callback, finished, doc_sent;
+    zc_status status;
+    zc_error err;
+    zc_stats stats;
+
+    /* scratch for one group */
+    zc_item *items;
+    size_t cap_items;
+    zc_extraction *ext;
+    size_t cap_ext;
+};
+
+void zc_options_init(zc_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->max_section_bytes = (size_t)16 << 20;
+    opt->max_depth = 8;
+    opt->match_limit = 1000000;
+    opt->heap_limit_kib = 20000;
+    opt->max_warnings = 100;
+    opt->default_year = 0;
+    opt->year_before = ZC_YEAR_BEFORE_EXCLUSIVE;
+    opt->encoding = NULL;
+    opt->mem = NULL;
+}
+
+/* ---- warnings ------------------------------------------------------------ */
+
+static void warn(zc_parser *p, const char *code, size_t offset,
+                 const char *msg)
+{
+    p->stats.warnings++;
+    if (p->stats.warnings > p->opt.max_warnings || !p->cb.warning)
+        return;
+    zc_warning w = {code, offset, msg};
+    p->in_callback = true;
+    int rc = p->cb.warning(&w, p->cb.ud);
+    p->in_callback = false;
+    if (rc && p->status == ZC_OK)
+        p->status = ZC_ERR_ABORTED;
+}
+
+static void decode_warn(void *ud, const char *code, size_t offset,
+                        const char *msg)
+{
+    warn(ud, code, offset, msg);
+}
+
+/* ---- groups to sections ------------------------------------------------------- */
+
+static bool is_report(const zc_document *d)
+{
+    const char *t = d->title ? d->title : d->wrapper_title;
+    if (!t)
+        return false;
+    return strstr(t, "报告") || strstr(t, "報告") || strstr(t, "总结") ||
+           strstr(t, "總結") || strstr(t, "年报") || strstr(t, "回顾");
+}
+
+static int on_group(const zc_group *g, void *ud)
+{
+    zc_parser *p = ud;
+    if (g->n_nodes && g->nodes[0].level == 0 && !p->doc_sent) {
+        const zc_node *root = &g->nodes[0];
+        zc_meta_read(p->meta, g->text + (root->start - g->base),
+                     root->end - root->start);
+        p->doc_sent = true;
+        if (p->cb.document) {
+            p->in_callback = true;
+            int rc = p->cb.document(zc_meta_document(p->meta), p->cb.ud);
+            p->in_callback = false;
+            if (rc)
+                return rc;
+        }
+    }
+    /* run-in items, per node */
+    size_t total_items = 0;
+    for (size_t i = 0; i < g->n_nodes; i++)
+        total_items += g->nodes[i].n_items;
+    if (!ZC_GROW(p->mem, p->items, p->cap_items, total_items + 1) ||
+        !ZC_GROW(p->mem, p->ext, p->cap_ext, g->n_nodes + 1)) {
+        p->status = ZC_ERR_NOMEM;
+        return 1;
+    }
+    memset(p->ext, 0, g->n_nodes * sizeof *p->ext);
+    if (p->matcher) {
+        const zc_document *d = zc_meta_document(p->meta);
+        zc_match_ctx ctx = {d->year ? d->year : p->opt.default_year,
+                            is_report(d), p->opt.year_before, decode_warn, p};
+        zc_status st = zc_matcher_run(p->matcher, &ctx, g, p->ext);
+        if (st != ZC_OK) {
+            p->status = st;
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const zc_node *n = &g->nodes[i];
+        zc_section s;
+        memset(&s, 0, sizeof s);
+        s.id = n->id;
+        s.parent = n->level == 0 ? NULL : n->parent_id;
+        s.level = n->level;
+        s.number = n->number;
+        s.style = zc_style_name(n->style);
+        const char *t = g->text + (n->start - g->base);
+        size_t len = n->end - n->start;
+        s.marker.ptr = t;
+        s.marker.len = n->marker_len;
+        s.text.ptr = t;
+        s.text.len = len;
+        s.start = n->start;
+        s.end = n->end;
+        s.truncated = n->truncated;
+        size_t own = len;
+        if (i + 1 < g->n_nodes && g->nodes[i + 1].parent == (int)i)
+            own = g->nodes[i + 1].start - n->start;
+        size_t hs, hl;
+        zc_section_heading(n->style, t + n->marker_len, own - n->marker_len,
+                           &hs, &hl);
+        if (hl) {
+            s.heading.ptr = t + n->marker_len + hs;
+            s.heading.len = hl;
+        }
+        for (size_t k = 0; k < n->n_items; k++) {
+            const zc_group_item *gi = &g->items[n->first_item + k];
+            zc_item *it = &p->items[k];
+            it->marker.ptr = g->text + (gi->marker_start - g->base);
+            it->marker.len = gi->marker_len;
+            it->number = gi->number;
+            it->span.start = gi->marker_start;
+            it->span.end = gi->end;
+        }
+        s.items = p->items;
+        s.n_items = n->n_items;
+        const zc_extraction *x = &p->ext[i];
+        s.assignments = x->assignments;
+        s.n_assignments = x->n_assignments;
+        s.deadlines = x->deadlines;
+        s.n_deadlines = x->n_deadlines;
+        s.targets = x->targets;
+        s.n_targets = x->n_targets;
+        s.quantities = x->quantities;
+        s.n_quantities = x->n_quantities;
+        if (n->truncated) {
+            char msg[128];
+            snprintf(msg, sizeof msg,
+                     "section %s cut at %zu bytes (max_section_bytes)", n->id,
+                     p->opt.max_section_bytes);
+            warn(p, "truncated-section", n->end, msg);
+        }
+        p->stats.sections++;
+        if (p->cb.section) {
+            p->in_callback = true;
+            int rc = p->cb.section(&s, p->cb.ud);
+            p->in_callback = false;
+            if (rc)
+                return rc;
+        }
+    }
+    return p->status != ZC_OK;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------ */
+
+zc_parser *zc_parser_new(const zc_rules *rules, const zc_options *opt,
+                         const zc_callbacks *cb)
+{
+    zc_options defaults;
+    if (!opt) {
+        zc_options_init(&defaults);
+        opt = &defaults;
+    }
+    const zc_mem *mem = opt->mem ? opt->mem : &zc_default_mem;
+    zc_parser *p = zc_malloc(mem, sizeof *p);
+    if (!p)
+        return NULL;
+    memset(p, 0, sizeof *p);
+    p->mem = mem;
+    p->opt = *opt;
+    p->opt.mem = mem;
+    if (cb)
+        p->cb = *cb;
+    p->rules = rules;
+    zc_buf_init(&p->decoded, mem);
+    p->decoder = zc_decoder_new(mem, opt->encoding, decode_warn, p);
+    p->seg = zc_segmenter_new(mem, opt->max_section_bytes, opt->max_depth,
+                              on_group, p);
+    p->meta = zc_meta_new(mem);
+    if (rules)
+        p->matcher = zc_matcher_new(rules, &p->opt);
+    if (!p->decoder || !p->seg || !p->meta || (rules && !p->matcher)) {
+        zc_parser_free(p);
+        return NULL;
+    }
+    zc_sha256_init(&p->sha);
+    return p;
+}
+
+void zc_parser_free(zc_parser *p)
+{
+    if (!p)
+        return;
+    zc_decoder_free(p->decoder);
+    zc_segmenter_free(p->seg);
+    zc_meta_free(p->meta);
+    zc_matcher_free(p->matcher);
+    zc_buf_free(&p->decoded);
+    zc_free(p->mem, p->items);
+    zc_free(p->mem, p->ext);
+    zc_free(p->mem, p);
+}
+
+void zc_parser_reset(zc_parser *p)
+{
+    if (!p)
+        return;
+    zc_decoder_reset(p->decoder);
+    zc_segmenter_reset(p->seg);
+    zc_meta_reset(p->meta);
+    if (p->matcher)
+        zc_matcher_reset(p->matcher);
+    p->decoded.len = 0;
+    zc_sha256_init(&p->sha);
+    p->in_callback = p->finished = p->doc_sent = false;
+    p->status = ZC_OK;
+    memset(&p->err, 0, sizeof p->err);
+    memset(&p->stats, 0, sizeof p->stats);
+}
+
+static zc_status fail(zc_parser *p, zc_status st)
+{
+    if (p->status == ZC_OK)
+        p->status = st;
+    if (p->err.code == ZC_OK) {
+        p->err.code = p->status;
+        p->err.offset = p->stats.decoded_bytes;
+        snprintf(p->err.msg, sizeof p->err.msg, "%s",
+                 zc_strerror(p->status));
+    }
+    return p->status;
+}
+
+static zc_status push(zc_parser *p, const char *buf, size_t len, bool final)
+{
+    p->decoded.len = 0;
+    zc_status st = zc_decoder_feed(p->decoder, buf, len, final, &p->decoded);
+    if (st != ZC_OK)
+        return fail(p, st);
+    p->stats.decoded_bytes += p->decoded.len;
+    st = zc_segmenter_feed(p->seg, p->decoded.data, p->decoded.len);
+    if (st == ZC_OK && final)
+        st = zc_segmenter_finish(p->seg);
+    if (st != ZC_OK)
+        return fail(p, p->status != ZC_OK ? p->status : st);
+    if (p->status != ZC_OK)
+        return fail(p, p->status);
+    return ZC_OK;
+}
+
+zc_status zc_parser_feed(zc_parser *p, const char *buf, size_t len)
+{
+    if (!p || (!buf && len))
+        return ZC_ERR_ARG;
+    if (p->status != ZC_OK)
+        return p->status;
+    if (p->in_callback || p->finished)
+        return ZC_ERR_STATE;
+    p->stats.input_bytes += len;
+    zc_sha256_update(&p->sha, buf, len);
+    return push(p, buf ? buf : "", len, false);
+}
+
+zc_status zc_parser_finish(zc_parser *p)
+{
+    if (!p)
+        return ZC_ERR_ARG;
+    if (p->status != ZC_OK)
+        return p->status;
+    if (p->in_callback || p->finished)
+        return ZC_ERR_STATE;
+    p->finished = true;
+    return push(p, "", 0, true);
+}
+
+const zc_error *zc_parser_error(const zc_parser *p)
+{
+    return &p->err;
+}
+
+const char *zc_parser_encoding(const zc_parser *p)
+{
+    return zc_decoder_encoding(p->decoder);
+}
+
+void zc_parser_sha256(const zc_parser *p, char out[65])
+{
+    zc_sha256_hex(&p->sha, out);
+}
+
+void zc_parser_stats(const zc_parser *p, zc_stats *out)
+{
+    *out = p->stats;
+    out->replacements = zc_decoder_replacements(p->decoder);
+}
+
+zc_status zc_extract_buffer(const zc_rules *rules, const zc_options *opt,
+                            const char *buf, size_t len,
+                            const zc_callbacks *cb, zc_error *err)
+{
+    zc_parser *p = zc_parser_new(rules, opt, cb);
+    if (!p) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = ZC_ERR_NOMEM;
+        }
+        return ZC_ERR_NOMEM;
+    }
+    zc_status st = zc_parser_feed(p, buf, len);
+    if (st == ZC_OK)
+        st = zc_parser_finish(p);
+    if (err)
+        *err = p->err;
+    zc_parser_free(p);
+    return st;
+}

@@ -1,0 +1,540 @@
+/*
+ * segment.c - the streaming section tree.
+ *
+ * Decoded text comes in by feed(); the scanner walks it one character at a
+ * time, and where a numbering marker could start (after a line break, a
+ * space or the end of a sentence or clause) asks scan.c what marker it is.
+ * Whether that marker opens a section is decided by the numbering state,
+ * never by a line break alone:
+ *
+ *   - a marker of a family already open at depth k is a sibling there only
+ *     if it carries the next number (二、 after 一、);
+ *   - a marker of a family not open is a child of the innermost section
+ *     only if its family ranks below that section's (1. inside (一)) and it
+ *     is number 1, or the number after the last one that family used
+ *     (seed 001 numbers （一）…（二十二） straight through its 一、二、…).
+ *
+ * So 3.0实行 (a decimal), (2015—2020年) (a year), 小(一)型 (mid-word) and
+ * a （一） quoted in a sentence (no boundary, or the wrong number) are all
+ * left in the text, whether the document has one line or a thousand.
+ *
+ * Memory: only the current top-level section (and its descendants) is
+ * kept.  When the next top-level marker arrives the whole group is handed
+ * to the callback and its text dropped.  A group larger than max_bytes is
+ * cut: what was read is reported with `truncated` set and reading goes on.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_STACK 16
+
+/* Family ranks: a child must rank strictly below its parent. */
+static const unsigned style_rank[ZC_STYLE_COUNT] = {
+    [ZC_STYLE_NONE] = 0,     [ZC_STYLE_PART] = 1,     [ZC_STYLE_CHAPTER] = 2,
+    [ZC_STYLE_SECTION] = 3,  [ZC_STYLE_ARTICLE] = 4,  [ZC_STYLE_ZH_DUN] = 5,
+    [ZC_STYLE_ZH_PAREN] = 6, [ZC_STYLE_NUM_DOT] = 7,  [ZC_STYLE_NUM_PAREN] = 8,
+    [ZC_STYLE_CIRCLED] = 9,
+};
+
+typedef struct open_section {
+    zc_style style;
+    unsigned number;
+    int node;          /* index in the current group, -1 once emitted */
+    char id[64];
+    unsigned item_next; /* next run-in item number expected         */
+    int item_kind;      /* 0 none yet, 1 一是-style, 2 首先-style     */
+} open_section;
+
+struct zc_segmenter {
+    const zc_mem *mem;
+    size_t max_bytes;
+    unsigned max_depth;
+    zc_group_fn fn;
+    void *ud;
+
+    zc_buf text;    /* decoded text from `base` on                    */
+    size_t base;    /* absolute offset of text.data[0]                */
+    size_t pos;     /* absolute offset of the next character to scan  */
+    uint32_t prev;  /* the character before pos                       */
+
+    open_section stack[MAX_STACK];
+    unsigned depth; /* entries in stack; 0: still in the preamble     */
+    open_section root;
+
+    zc_node *nodes;
+    size_t n_nodes, cap_nodes;
+    zc_group_item *items;
+    size_t n_items, cap_items;
+    int *item_owner; /* node index of each item                      */
+    size_t cap_owner;
+
+    unsigned long last_number[ZC_STYLE_COUNT];
+    size_t truncations;
+    zc_status status;
+};
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+zc_segmenter *zc_segmenter_new(const zc_mem *mem, size_t max_bytes,
+                               unsigned max_depth, zc_group_fn fn, void *ud)
+{
+    zc_segmenter *s = zc_malloc(mem, sizeof *s);
+    if (!s)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->mem = mem;
+    s->max_bytes = max_bytes ? max_bytes : (size_t)16 << 20;
+    s->max_depth = max_depth && max_depth < MAX_STACK ? max_depth
+                                                      : MAX_STACK - 1;
+    s->fn = fn;
+    s->ud = ud;
+    zc_buf_init(&s->text, mem);
+    zc_segmenter_reset(s);
+    return s;
+}
+
+static bool push_node(zc_segmenter *s, size_t start, size_t marker_len,
+                      zc_style style, unsigned number, unsigned level,
+                      int parent, const char *id, const char *parent_id)
+{
+    if (!ZC_GROW(s->mem, s->nodes, s->cap_nodes, s->n_nodes + 1))
+        return false;
+    zc_node *n = &s->nodes[s->n_nodes++];
+    memset(n, 0, sizeof *n);
+    n->start = n->end = start;
+    n->marker_len = marker_len;
+    n->style = style;
+    n->number = number;
+    n->level = level;
+    n->parent = parent;
+    snprintf(n->id, sizeof n->id, "%s", id);
+    snprintf(n->parent_id, sizeof n->parent_id, "%s", parent_id);
+    return true;
+}
+
+void zc_segmenter_reset(zc_segmenter *s)
+{
+    s->text.len = 0;
+    s->base = s->pos = 0;
+    s->prev = '\n';
+    s->depth = 0;
+    s->n_nodes = s->n_items = 0;
+    memset(s->last_number, 0, sizeof s->last_number);
+    memset(&s->root, 0, sizeof s->root);
+    snprintf(s->root.id, sizeof s->root.id, "0");
+    s->root.item_next = 1;
+    s->truncations = 0;
+    s->status = ZC_OK;
+    /* the root, section "0", is node 0 of the first group */
+    if (!push_node(s, 0, 0, ZC_STYLE_NONE, 0, 0, -1, "0", ""))
+        s->status = ZC_ERR_NOMEM;
+    s->root.node = 0;
+}
+
+void zc_segmenter_free(zc_segmenter *s)
+{
+    if (!s)
+        return;
+    zc_buf_free(&s->text);
+    zc_free(s->mem, s->nodes);
+    zc_free(s->mem, s->items);
+    zc_free(s->mem, s->item_owner);
+    zc_free(s->mem, s);
+}
+
+size_t zc_segmenter_truncations(const zc_segmenter *s)
+{
+    return s->truncations;
+}
+
+/* ---- headings ----------------------------------------------------------- */
+
+#define MAX_HEADING_CHARS 100
+
+static bool ends_heading(uint32_t cp)
+{
+    switch (cp) {
+    case '\n':
+    case 0x3002: /* 。 */
+    case 0xFF01: case '!':
+    case 0xFF1F: case '?':
+    case 0xFF1B: case ';':
+    case 0xFF1A: case ':':
+    case '|':
+        return true;
+    default:
+        return false;
+    }
+}
+
+void zc_section_heading(zc_style style, const char *s, size_t n,
+                        size_t *hstart, size_t *hlen)
+{
+    size_t i = 0;
+    uint32_t cp;
+    int len;
+    *hstart = 0;
+    *hlen = 0;
+    if (style == ZC_STYLE_ARTICLE || style == ZC_STYLE_NONE)
+        return; /* 第X条 is a paragraph of law text, not a heading */
+    while (i < n && (len = zc_utf8_decode(s + i, n - i, &cp)) > 0 &&
+           zc_is_space(cp) && cp != '\n')
+        i += (size_t)len;
+    size_t start = i, last_end = i;
+    unsigned chars = 0, run = 0;
+    bool structural = style == ZC_STYLE_PART || style == ZC_STYLE_CHAPTER ||
+                      style == ZC_STYLE_SECTION;
+    while (i < n && (len = zc_utf8_decode(s + i, n - i, &cp)) > 0) {
+        if (ends_heading(cp))
+            break;
+        if (zc_is_space(cp)) {
+            /* "依法全面履行政府职能 （一）…" on one line: a space after a
+             * few words ends the heading; "总    则" is one heading */
+            if (!structural && run >= 3)
+                break;
+        } else {
+            run++;
+            last_end = i + (size_t)len;
+        }
+        if (++chars > MAX_HEADING_CHARS)
+            return;
+        i += (size_t)len;
+    }
+    if (i >= n && !structural && n - start > 0 && chars > 40)
+        return; /* ran to the section's end: a paragraph, not a heading */
+    *hstart = start;
+    *hlen = last_end - start;
+}
+
+/* ---- emitting a group ----------------------------------------------------- */
+
+static size_t trim_end(const char *text, size_t base, size_t start,
+                       size_t end)
+{
+    while (end > start) {
+        size_t p = zc_utf8_prev(text, end - base) + base;
+        uint32_t cp;
+        if (!zc_utf8_decode(text + (p - base), end - p, &cp) ||
+            !zc_is_space(cp))
+            break;
+        end = p;
+    }
+    return end;
+}
+
+static size_t line_end(const char *text, size_t base, size_t from, size_t to)
+{
+    const char *nl = memchr(text + (from - base), '\n', to - from);
+    return nl ? (size_t)(nl - text) + base : to;
+}
+
+static zc_status emit_group(zc_segmenter *s)
+{
+    if (s->n_nodes == 0)
+        return ZC_OK;
+    const char *text = s->text.data ? s->text.data : "";
+    /* trim and fill in item ends, per node */
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        zc_node *n = &s->nodes[i];
+        n->end = trim_end(text, s->base, n->start, n->end);
+        size_t own_end = n->end;
+        if (i + 1 < s->n_nodes && s->nodes[i + 1].parent == (int)i)
+            own_end = s->nodes[i + 1].start;
+        n->first_item = 0;
+        n->n_items = 0;
+        for (size_t k = 0; k < s->n_items; k++) {
+            if (s->item_owner[k] != (int)i)
+                continue;
+            if (!n->n_items)
+                n->first_item = k;
+            n->n_items++;
+            zc_group_item *it = &s->items[k];
+            bool last = k + 1 >= s->n_items || s->item_owner[k + 1] != (int)i;
+            size_t end = last ? line_end(text, s->base, it->marker_start,
+                                         own_end)
+                              : s->items[k + 1].marker_start;
+            it->end = trim_end(text, s->base, it->marker_start, end);
+        }
+    }
+    zc_group g = {s->nodes, s->n_nodes, s->items, text, s->base, s->text.len};
+    int rc = s->fn ? s->fn(&g, s->ud) : 0;
+    s->n_nodes = 0;
+    s->n_items = 0;
+    return rc ? ZC_ERR_ABORTED : ZC_OK;
+}
+
+/* Drop text before absolute offset `to`. */
+static void drop_text(zc_segmenter *s, size_t to)
+{
+    if (to <= s->base)
+        return;
+    zc_buf_consume(&s->text, to - s->base);
+    s->base = to;
+}
+
+/* ---- the numbering state --------------------------------------------------- */
+
+static open_section *innermost(zc_segmenter *s)
+{
+    return s->depth ? &s->stack[s->depth - 1] : &s->root;
+}
+
+/* A 第X条 reference rather than a heading: 第十条规定, 第二十条第(一)项. */
+static bool is_reference_tail(uint32_t cp)
+{
+    switch (cp) {
+    case 0x7684: /* 的 */ case 0x3001: /* 、 */ case 0x548C: /* 和 */
+    case 0x81F3: /* 至 */ case 0x7B2C: /* 第 */ case 0x4E2D: /* 中 */
+    case 0x6240: /* 所 */ case 0x4E4B: /* 之 */ case 0x6216: /* 或 */
+    case 0x89C4: /* 规 */ case 0x53CA: /* 及 */ case 0x6B3E: /* 款 */
+    case 0x9879: /* 项 */ case 0x660E: /* 明 */ case 0x3011: /* 】 */
+    case 0x300B: /* 》 */ case '(': case 0xFF08: case ',': case 0xFF0C:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* 附件：1．… is a list of attachments, not sections. */
+static bool after_attachment_label(zc_segmenter *s, size_t at)
+{
+    const char *t = s->text.data;
+    size_t i = at - s->base;
+    while (i > 0) {
+        size_t p = zc_utf8_prev(t, i);
+        uint32_t cp;
+        zc_utf8_decode(t + p, i - p, &cp);
+        if (!(zc_is_space(cp) && cp != '\n') && cp != ':' && cp != 0xFF1A)
+            break;
+        i = p;
+    }
+    static const char label[] = "\xE9\x99\x84\xE4\xBB\xB6"; /* 附件 */
+    return i >= 6 && memcmp(t + i - 6, label, 6) == 0 && i < at - s->base;
+}
+
+/* Try to open a section for marker m at absolute offset `at`.  Returns
+ * true if it did. */
+static bool accept_marker(zc_segmenter *s, size_t at, const zc_marker *m)
+{
+    /* a family already open: only its next number is a sibling */
+    for (unsigned k = s->depth; k-- > 0;) {
+        if (s->stack[k].style != m->style)
+            continue;
+        if (m->number != s->stack[k].number + 1)
+            return false;
+        if (after_attachment_label(s, at))
+            return false;
+        /* close k and everything inside it */
+        for (unsigned j = k; j < s->depth; j++)
+            if (s->stack[j].node >= 0)
+                s->nodes[s->stack[j].node].end = at;
+        s->depth = k;
+        goto open;
+    }
+    {
+        open_section *top = innermost(s);
+        if (s->depth >= s->max_depth)
+            return false;
+        if (s->depth && style_rank[m->style] <= style_rank[top->style])
+            return false;
+        if (m->number != 1 && m->number != s->last_number[m->style] + 1)
+            return false;
+        if (m->number != 1 && s->last_number[m->style] == 0)
+            return false;
+        if (after_attachment_label(s, at))
+            return false;
+    }
+open:
+    if (s->depth == 0) {
+        /* a new top-level section: the previous group is complete */
+        if (s->n_nodes && s->nodes[0].level == 0)
+            s->nodes[0].end = at;
+        if ((s->status = emit_group(s)) != ZC_OK)
+            return true;
+        drop_text(s, at);
+    }
+    {
+        open_section *parent = innermost(s);
+        open_section *o = &s->stack[s->depth];
+        memset(o, 0, sizeof *o);
+        o->style = m->style;
+        o->number = (unsigned)m->number;
+        o->item_next = 1;
+        if (s->depth == 0)
+            snprintf(o->id, sizeof o->id, "%u", o->number);
+        else
+            snprintf(o->id, sizeof o->id, "%.50s.%u", parent->id, o->number);
+        int pnode = s->depth ? parent->node : -1;
+        o->node = (int)s->n_nodes;
+        if (!push_node(s, at, m->len, m->style, o->number, s->depth + 1, pnode,
+                       o->id, s->depth ? parent->id : "0")) {
+            s->status = ZC_ERR_NOMEM;
+            return true;
+        }
+        s->depth++;
+        s->last_number[m->style] = m->number;
+    }
+    return true;
+}
+
+static bool item_boundary(uint32_t cp)
+{
+    return zc_marker_boundary(cp) || cp == 0xFF0C || cp == ',' ||
+           cp == 0x3001;
+}
+
+static void try_item(zc_segmenter *s, size_t at, const char *p, size_t n,
+                     bool final)
+{
+    zc_marker m;
+    if (zc_scan_item(p, n, final, &m) != ZC_SCAN_YES)
+        return;
+    open_section *o = innermost(s);
+    /* 一是-style runs and 首先/其次-style runs do not mix */
+    uint32_t c0 = 0;
+    zc_utf8_decode(p, n, &c0);
+    int kind = (c0 == 0x9996 || c0 == 0x5176 || c0 == 0x518D || c0 == 0x6700)
+                   ? 2
+                   : 1;
+    unsigned number = (unsigned)m.number;
+    if (kind == 2 && number == 0) { /* 最后 ends a 首先 run */
+        if (o->item_kind != 2 || o->item_next < 3)
+            return;
+        number = o->item_next;
+    }
+    if (number != o->item_next || (o->item_kind && o->item_kind != kind))
+        return;
+    if (o->node < 0)
+        return; /* the section was already cut and reported */
+    if (!ZC_GROW(s->mem, s->items, s->cap_items, s->n_items + 1) ||
+        !ZC_GROW(s->mem, s->item_owner, s->cap_owner, s->n_items + 1)) {
+        s->status = ZC_ERR_NOMEM;
+        return;
+    }
+    zc_group_item *it = &s->items[s->n_items];
+    it->marker_start = at;
+    it->marker_len = m.len;
+    it->end = at + m.len;
+    it->number = number;
+    s->item_owner[s->n_items++] = o->node;
+    o->item_kind = kind;
+    o->item_next = number + 1;
+}
+
+/* Scan forward as far as the look-ahead allows. */
+static void scan(zc_segmenter *s, bool final)
+{
+    const char *t = s->text.data;
+    size_t end = s->base + s->text.len;
+    while (s->pos < end && s->status == ZC_OK) {
+        size_t avail = end - s->pos;
+        if (!final && avail < ZC_SCAN_LOOKAHEAD)
+            break;
+        const char *p = t + (s->pos - s->base);
+        uint32_t cp;
+        int len = zc_utf8_decode(p, avail, &cp);
+        if (len == 0) {
+            len = 1;
+            cp = 0xFFFD;
+        }
+        zc_marker m;
+        bool boundary = zc_marker_boundary(s->prev) || s->prev == '\n';
+        if ((boundary || cp == 0x7B2C /* 第 */) &&
+            zc_scan_marker(p, avail, final, &m) == ZC_SCAN_YES) {
+            bool ok = boundary;
+            if (m.style == ZC_STYLE_ARTICLE || m.style == ZC_STYLE_CHAPTER ||
+                m.style == ZC_STYLE_SECTION || m.style == ZC_STYLE_PART) {
+                uint32_t next = 0;
+                zc_utf8_decode(p + m.len, avail - m.len, &next);
+                if (is_reference_tail(next))
+                    ok = false;
+                else if (!boundary && zc_is_space(next))
+                    ok = true; /* "…抽检。第四章  轮    换第二十二条  " */
+            } else if (m.style == ZC_STYLE_NONE) {
+                ok = false;
+            }
+            if (ok && accept_marker(s, s->pos, &m)) {
+                if (s->status != ZC_OK)
+                    return;
+                t = s->text.data; /* drop_text may have moved it */
+                /* the marker's last character becomes prev */
+                size_t mend = s->pos + m.len;
+                size_t lp = zc_utf8_prev(t, mend - s->base);
+                zc_utf8_decode(t + lp, mend - s->base - lp, &s->prev);
+                s->pos = mend;
+                continue;
+            }
+        }
+        if (item_boundary(s->prev))
+            try_item(s, s->pos, p, avail, final);
+        s->prev = cp;
+        s->pos += (size_t)len;
+    }
+}
+
+/* The group outgrew max_bytes: report what it has, cut. */
+static void cut_group(zc_segmenter *s)
+{
+    for (unsigned k = 0; k < s->depth; k++) {
+        if (s->stack[k].node >= 0) {
+            s->nodes[s->stack[k].node].end = s->pos;
+            s->nodes[s->stack[k].node].truncated = true;
+            s->stack[k].node = -1;
+        }
+    }
+    if (s->depth == 0 && s->root.node >= 0) {
+        s->nodes[s->root.node].end = s->pos;
+        s->nodes[s->root.node].truncated = true;
+        s->root.node = -1;
+    }
+    s->truncations++;
+    s->status = emit_group(s);
+    drop_text(s, s->pos);
+}
+
+zc_status zc_segmenter_feed(zc_segmenter *s, const char *text, size_t len)
+{
+    if (s->status != ZC_OK)
+        return s->status;
+    /* append in slices so a huge chunk cannot overshoot the cap by much */
+    while (len) {
+        size_t room = s->max_bytes > s->text.len ? s->max_bytes - s->text.len
+                                                 : 0;
+        size_t take = len < room ? len : room;
+        if (take == 0)
+            take = len < 4096 ? len : 4096;
+        if (!zc_buf_append(&s->text, text, take))
+            return s->status = ZC_ERR_NOMEM;
+        text += take;
+        len -= take;
+        scan(s, false);
+        if (s->status != ZC_OK)
+            return s->status;
+        if (s->text.len >= s->max_bytes) {
+            /* keep the look-ahead tail so a marker is not split */
+            cut_group(s);
+            if (s->status != ZC_OK)
+                return s->status;
+        }
+    }
+    return ZC_OK;
+}
+
+zc_status zc_segmenter_finish(zc_segmenter *s)
+{
+    if (s->status != ZC_OK)
+        return s->status;
+    scan(s, true);
+    if (s->status != ZC_OK)
+        return s->status;
+    size_t end = s->base + s->text.len;
+    for (unsigned k = 0; k < s->depth; k++)
+        if (s->stack[k].node >= 0)
+            s->nodes[s->stack[k].node].end = end;
+    if (s->depth == 0 && s->root.node >= 0 && s->n_nodes)
+        s->nodes[0].end = end;
+    s->status = emit_group(s);
+    return s->status;
+}
