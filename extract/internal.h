@@ -190,9 +190,11 @@ void zc_section_heading(zc_style style, const char *s, size_t n,
 typedef struct zc_meta zc_meta;
 
 zc_meta *zc_meta_new(const zc_mem *mem);
-/* Read the metadata from the preamble (section 0's text).  `first` is the
- * text of the first section, for a document whose title is there. */
-bool zc_meta_read(zc_meta *m, const char *text, size_t len);
+/* Read the metadata from the preamble (section 0's text).  `rest` is the
+ * text that follows it (the first section), read only for the year when
+ * the preamble names none. */
+bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
+                  size_t rest_len);
 const zc_document *zc_meta_document(const zc_meta *m);
 void zc_meta_reset(zc_meta *m);
 void zc_meta_free(zc_meta *m);

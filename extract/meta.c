@@ -21,6 +21,8 @@
 
 #define MAX_RECIPIENTS 32
 
+static size_t count_chars(const char *s, size_t a, size_t b);
+
 enum {
     P_INDEX,
     P_DOCNUM_LABEL,
@@ -30,7 +32,6 @@ enum {
     P_PUBDATE_LABEL,
     P_DATE,
     P_TITLE_LINE,
-    P_WRAPPER,
     P_QUOTED_TITLE,
     P_YEAR,
     P_COUNT
@@ -46,7 +47,7 @@ enum {
     "(?<id>\\d{1,2})(?!\\d))"
 
 #define DOCNUM_RE                                                              \
-    "\\p{Han}[\\p{Han}\\s]{0,14}\\s*[〔\\[［(（【]\\s*(?:19|20)\\d\\d\\s*"     \
+    "\\p{Han}{1,15}\\s*[〔\\[［(（【]\\s*(?:19|20)\\d\\d\\s*"     \
     "[〕\\]］)）】]\\s*第?\\s*\\d{1,5}\\s*[号號]"
 
 #define TITLE_SUFFIX                                                           \
@@ -59,12 +60,11 @@ static const char *const patterns[P_COUNT] = {
     [P_DOCNUM_LABEL] = "(?:发文字号|發文字號|文\\s*[号號])\\s*[:：]?[\\s|]*(?<v>" DOCNUM_RE ")",
     [P_DOCNUM] = "(?<v>" DOCNUM_RE ")",
     [P_ISSUER_LABEL] = "(?:发文机关|發文機關|发布机构|發布機構|发布单位|發布單位)\\s*[:：]?[\\s|]*(?<v>[^\\s|:：]{2,40})",
-    [P_DATE_LABEL] = "(?:成文日期|印发日期|印發日期)\\s*[:：]?[\\s|]*" DATE_RE,
-    [P_PUBDATE_LABEL] = "(?:发布日期|發布日期|发布时间|發布時間|公开日期|公開日期|日期|時間|时间)\\s*[:：]?[\\s|]*" DATE_RE,
+    [P_DATE_LABEL] = "(?:成文日期|印发日期|印發日期|发文日期|發文日期)\\s*[:：]?[\\s|]*" DATE_RE,
+    [P_PUBDATE_LABEL] = "(?:发布日期|發布日期|發佈日期|发布时间|發布時間|公开日期|公開日期|(?<!\\p{Han})日期|(?<!\\p{Han})時間|(?<!\\p{Han})时间)\\s*[:：]?[\\s|]*" DATE_RE,
     [P_DATE] = DATE_RE,
-    [P_TITLE_LINE] = "^[\\p{Han}\\p{N}《》〈〉“”\"（）()—\\-－·、]{4,80}?" TITLE_SUFFIX
+    [P_TITLE_LINE] = "^[\\p{Han}\\p{N}][\\p{Han}\\p{N}《》〈〉“”\"（）()—\\-－·、\\s]{3,120}?" TITLE_SUFFIX
                      "(?:[(（][^()（）\\n]{1,16}[)）])?$",
-    [P_WRAPPER] = "(?:关于|關於|關于)[^\\n。]{2,120}?(?:的)?(?:通知|决定|決定|意见|意見|函|批复|批復)",
     [P_QUOTED_TITLE] = "《(?<v>[^《》\\n]{4,80})》",
     [P_YEAR] = "(?<!\\d)(?<v>(?:19|20)\\d\\d)(?=\\s*(?:年|—|-|－|–|至))",
 };
@@ -78,6 +78,7 @@ struct zc_meta {
     char *strings[16];
     size_t n_strings;
     const char *recipients[MAX_RECIPIENTS];
+    zc_buf work; /* the preamble rewritten for reading titles */
     char date_buf[2][11];
 };
 
@@ -98,6 +99,7 @@ zc_meta *zc_meta_new(const zc_mem *mem)
         return NULL;
     memset(m, 0, sizeof *m);
     m->mem = mem;
+    zc_buf_init(&m->work, mem);
     m->gctx = pcre2_general_context_create(gc_malloc, gc_free, (void *)mem);
     if (!m->gctx)
         goto fail;
@@ -148,6 +150,7 @@ void zc_meta_free(zc_meta *m)
         pcre2_code_free(m->re[i]);
     pcre2_match_data_free(m->md);
     pcre2_general_context_free(m->gctx);
+    zc_buf_free(&m->work);
     zc_free(m->mem, m);
 }
 
@@ -256,12 +259,6 @@ static bool read_date(zc_meta *m, int which, const char *s, char out[11],
     return true;
 }
 
-static bool is_space_at(const char *s, size_t n, size_t i)
-{
-    uint32_t cp;
-    return i < n && zc_utf8_decode(s + i, n - i, &cp) && zc_is_space(cp);
-}
-
 /* Start of the line or space-separated segment ending at i. */
 static size_t segment_start(const char *s, size_t i)
 {
@@ -310,6 +307,32 @@ static bool is_label_line(const char *s, size_t a, size_t b)
     return false;
 }
 
+/* Does s[a,b) name a body that can be addressed: ends in 政府, 部门,
+ * 单位, 局 …, possibly followed by a bracketed note (管委会)? */
+static bool is_org_name(const char *s, size_t a, size_t b)
+{
+    /* drop a trailing (…) note */
+    if (b > a && (s[b - 1] == ')' || (b - a >= 3 && !memcmp(s + b - 3, "）", 3)))) {
+        size_t k = b;
+        while (k > a && s[k - 1] != '(' &&
+               !(k - a >= 3 && !memcmp(s + k - 3, "（", 3)))
+            k--;
+        if (k > a)
+            b = s[k - 1] == '(' ? k - 1 : k - 3;
+    }
+    static const char *const suffixes[] = {
+        "政府", "部门", "部門", "单位", "單位", "机构", "機構", "委员会",
+        "委員會", "管委会", "管委會", "办公室", "辦公室", "办公厅", "辦公廳",
+        "办事处", "辦事處", "局", "厅", "廳", "委", "院", "中心", "企业",
+        "企業", "公司", "党委", "黨委", "党组", "黨組", "组织", "組織"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t l = strlen(suffixes[i]);
+        if (b - a >= l && memcmp(s + b - l, suffixes[i], l) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* ---- recipients ------------------------------------------------------------ */
 
 static void add_recipient(zc_meta *m, const char *s, size_t a, size_t b)
@@ -351,7 +374,7 @@ static void split_recipients(zc_meta *m, const char *s, size_t a, size_t b)
         if (end || (depth == 0 && (cp == ',' || cp == 0xFF0C || cp == ';' ||
                                    cp == 0xFF1B))) {
             /* inside [seg, i): split at 、 between long names */
-            size_t start = seg;
+            size_t start = seg, name = seg;
             size_t j = seg;
             int d2 = 0;
             while (j < i) {
@@ -380,11 +403,15 @@ static void split_recipients(zc_meta *m, const char *s, size_t a, size_t b)
                             break;
                         k += (size_t)l3;
                     }
-                    if (count_chars(s, start, j) >= 4 &&
-                        count_chars(s, next, k) >= 4) {
+                    /* 市政府各部门、各直属单位 are two addressees;
+                     * 各区、县(市)人民政府 and 市政府各委、办、局 are one */
+                    if (count_chars(s, name, j) >= 3 &&
+                        count_chars(s, next, k) >= 4 &&
+                        is_org_name(s, name, j) && is_org_name(s, next, k)) {
                         add_recipient(m, s, start, j);
                         start = next;
                     }
+                    name = next;
                 }
                 j += (size_t)l2;
             }
@@ -446,128 +473,356 @@ static void find_recipients(zc_meta *m, const char *s, size_t n)
 
 /* ---- title ------------------------------------------------------------------ */
 
-static const char *strip_wrapper(zc_meta *m, const char *s, size_t a,
-                                 size_t b)
+/* The preamble rewritten for reading titles: a line break after each 。,
+ * around (此件公开发布), and for the spaces of a one-line document; line
+ * breaks inside an open 《 joined (a title wrapped over two lines); pinyin
+ * glosses that some mirror sites insert (印發(fā)) dropped. */
+static bool build_work(zc_meta *m, const char *s, size_t n)
 {
-    /* 关于印发《X》的通知 / 关于印发X的通知 -> X */
-    const char *t = s + a;
-    size_t n = b - a;
-    const char *p = zc_memmem(t, n, "印发", 6);
-    if (!p)
-        p = zc_memmem(t, n, "印發", 6);
-    if (!p)
-        p = zc_memmem(t, n, "转发", 6);
-    if (!p)
-        return NULL;
-    size_t x = (size_t)(p - s) + 6;
-    /* pinyin debris after 發: 印發(fā) */
-    if (x < b && s[x] == '(') {
-        const char *close = memchr(s + x, ')', b - x);
-        if (close && close - (s + x) < 12)
-            x = (size_t)(close - s) + 1;
-    }
-    size_t y = b;
-    static const char *const tails[] = {"的通知", "通知"};
-    for (int i = 0; i < 2; i++) {
-        size_t l = strlen(tails[i]);
-        if (y - x > l && memcmp(s + y - l, tails[i], l) == 0) {
-            y -= l;
-            break;
+    zc_buf *w = &m->work;
+    w->len = 0;
+    if (!zc_buf_reserve(w, n + n / 8 + 16))
+        return false;
+    int quote = 0;
+    uint32_t prev = 0;
+    size_t i = 0;
+    bool long_line = false;
+    size_t line_checked = (size_t)-1;
+    while (i < n) {
+        if (line_checked != i && (i == 0 || s[i - 1] == '\n')) {
+            /* a line of more than 300 bytes is a one-line document */
+            const char *e = memchr(s + i, '\n', n - i);
+            long_line = (e ? (size_t)(e - s) : n) - i > 300;
+            line_checked = i;
         }
+        uint32_t cp;
+        int l = zc_utf8_decode(s + i, n - i, &cp);
+        if (!l) {
+            l = 1;
+            cp = (unsigned char)s[i];
+        }
+        if (cp == '\n') {
+            if (quote > 0) { /* 《…\n…》: one title */
+                i++;
+                while (i < n && (s[i] == ' ' || s[i] == '\t'))
+                    i++;
+                continue;
+            }
+        }
+        if (cp == '(' && zc_is_han(prev)) {
+            /* (fā): letters with a tone mark, up to 6 of them */
+            size_t j = i + 1;
+            bool tone = false;
+            while (j < n && j - i <= 14) {
+                uint32_t c2;
+                int l2 = zc_utf8_decode(s + j, n - j, &c2);
+                if (!l2)
+                    break;
+                if (c2 >= 'a' && c2 <= 'z') {
+                } else if ((c2 >= 0xE0 && c2 <= 0xFC) ||
+                           (c2 >= 0x100 && c2 <= 0x1DC)) {
+                    tone = true;
+                } else {
+                    break;
+                }
+                j += (size_t)l2;
+            }
+            if (tone && j < n && s[j] == ')') {
+                i = j + 1;
+                continue;
+            }
+        }
+        if (cp == 0x300A || cp == 0x3008) /* 《 〈 */
+            quote++;
+        else if ((cp == 0x300B || cp == 0x3009) && quote > 0)
+            quote--;
+        /* a space in a very long line separates what would be lines */
+        if ((cp == ' ' || cp == 0x3000) && long_line) {
+            zc_buf_putc(w, '\n');
+            prev = '\n';
+            i += (size_t)l;
+            continue;
+        }
+        if ((cp == '(' || cp == 0xFF08) && n - i >= 21 &&
+            memcmp(s + i + (size_t)l, "此件公开发布", 18) == 0)
+            zc_buf_putc(w, '\n');
+        zc_buf_append(w, s + i, (size_t)l);
+        if (cp == 0x3002 && quote == 0) /* 。 */
+            zc_buf_putc(w, '\n');
+        if ((cp == ')' || cp == 0xFF09) && i >= 18 &&
+            memcmp(s + i - 18, "此件公开发布", 18) == 0)
+            zc_buf_putc(w, '\n');
+        prev = cp;
+        i += (size_t)l;
     }
-    if (y > x + 6 && memcmp(s + x, "《", 3) == 0 &&
-        memcmp(s + y - 3, "》", 3) == 0) {
-        x += 3;
-        y -= 3;
-    }
-    if (y <= x)
-        return NULL;
-    /* drop line breaks the title was wrapped over */
-    char tmp[512];
-    size_t k = 0;
-    for (size_t i = x; i < y && k < sizeof tmp - 1; i++)
-        if (s[i] != '\n')
-            tmp[k++] = s[i];
-    return keep(m, tmp, k);
+    return w->data != NULL;
 }
 
-static void find_titles(zc_meta *m, const char *s, size_t n)
+typedef struct tline {
+    size_t a, b;     /* trimmed, in the work copy */
+    bool blank_before;
+} tline;
+
+/* A short line with no sentence punctuation: part of a title. */
+static bool is_fragment(zc_meta *m, const char *s, const tline *ln)
 {
-    /* wrapper: 关于印发…的通知, possibly wrapped over two lines */
-    if (match_at(m, P_WRAPPER, s, n, 0) > 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        size_t a = segment_start(s, ov[0]), b = ov[1];
-        /* a wrapper split as "关于印发《X\n(2021-2025年)》的通知" */
-        trim(s, &a, &b);
-        if (a < b && memcmp(s + a, "《", 3) == 0)
-            a += 3;
-        /* keep the issuer prefix (巴中市人民政府办公室关于…) */
-        size_t line = a;
-        while (line > 0 && s[line - 1] != '\n' && s[line - 1] != ' ' &&
-               (unsigned char)s[line - 1] != 0x80)
-            line--;
-        char tmp[512];
-        size_t k = 0;
-        for (size_t i = a; i < b && k < sizeof tmp - 1; i++)
-            if (s[i] != '\n')
-                tmp[k++] = s[i];
-        size_t ta = 0, tb = k;
-        trim(tmp, &ta, &tb);
-        if (tb > ta && (tb - ta) < 400)
-            m->doc.wrapper_title = keep(m, tmp + ta, tb - ta);
-        if (!m->doc.title)
-            m->doc.title = strip_wrapper(m, s, a, b);
-    }
-    /* a line of its own that reads like a title; the last one before the
-     * body is the plan's own title */
-    const char *own = NULL;
-    size_t i = 0;
-    while (i < n) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t e = nl ? (size_t)(nl - s) : n;
-        size_t a = i, b = e;
-        trim(s, &a, &b);
-        /* in a one-line document the title is a space-separated segment */
-        size_t seg = a;
-        while (seg < b) {
-            size_t segend = seg;
-            while (segend < b && !is_space_at(s, b, segend))
-                segend += (size_t)zc_utf8_len((unsigned char)s[segend]);
-            size_t sa = seg, sb = segend;
-            /* test the whole line first, then its segments */
-            for (int pass = 0; pass < 2; pass++) {
-                size_t x = pass ? sa : a, y = pass ? sb : b;
-                if (pass == 0 && seg != a)
-                    continue;
-                if (y - x < 12 || y - x > 300 || is_label_line(s, x, y))
-                    continue;
-                if (zc_memmem(s + x, y - x, "关于印发", 12) ||
-                    zc_memmem(s + x, y - x, "關于印發", 12) ||
-                    zc_memmem(s + x, y - x, "關於印發", 12))
-                    continue;
-                if (pcre2_match(m->re[P_TITLE_LINE], (PCRE2_SPTR)(s + x),
-                                y - x, 0, PCRE2_NO_UTF_CHECK, m->md,
-                                NULL) > 0) {
-                    own = keep(m, s + x, y - x);
-                    if (pass == 0)
-                        break;
-                }
-            }
-            if (seg == a && own && own[0] && b - a < 300 &&
-                strlen(own) == b - a && memcmp(own, s + a, b - a) == 0)
+    size_t chars = count_chars(s, ln->a, ln->b);
+    if (chars < 2 || chars > 80 || is_label_line(s, ln->a, ln->b))
+        return false;
+    static const char *const stops[] = {"。", "，", ",", "：", ":", "；",
+                                         ";", "！", "？", "|", ">", "、"};
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+        if (zc_memmem(s + ln->a, ln->b - ln->a, stops[i], strlen(stops[i])))
+            return false;
+    /* a signature date, (此件公开发布), or a 文号 alone on its line */
+    if (s[ln->a] == '(' || !memcmp(s + ln->a, "（", 3))
+        return false;
+    if (pcre2_match(m->re[P_DATE], (PCRE2_SPTR)(s + ln->a), ln->b - ln->a, 0,
+                    PCRE2_NO_UTF_CHECK, m->md, NULL) > 0)
+        return false;
+    if (pcre2_match(m->re[P_DOCNUM], (PCRE2_SPTR)(s + ln->a), ln->b - ln->a,
+                    0, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, m->md,
+                    NULL) > 0 &&
+        pcre2_get_ovector_pointer(m->md)[1] == ln->b - ln->a)
+        return false;
+    return true;
+}
+
+static bool is_wrapper(const char *t)
+{
+    return (strstr(t, "关于") || strstr(t, "關於") || strstr(t, "關于") ||
+            strstr(t, "印发") || strstr(t, "印發") || strstr(t, "转发") ||
+            strstr(t, "轉發")) &&
+           (strstr(t, "通知") != NULL);
+}
+
+static bool wraps_another(const char *t)
+{
+    return strstr(t, "印发") || strstr(t, "印發") || strstr(t, "转发") ||
+           strstr(t, "轉發");
+}
+
+/* Copy s[a,b) without spaces into out (for comparing titles). */
+static size_t squeeze(const char *s, size_t a, size_t b, char *out,
+                      size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = a; i < b && k + 1 < cap;) {
+        uint32_t cp;
+        int l = zc_utf8_decode(s + i, b - i, &cp);
+        if (!l)
+            l = 1;
+        if (!zc_is_space(cp)) {
+            if (k + (size_t)l >= cap)
                 break;
-            while (segend < b && is_space_at(s, b, segend))
-                segend += (size_t)zc_utf8_len((unsigned char)s[segend]);
-            seg = segend;
+            memcpy(out + k, s + i, (size_t)l);
+            k += (size_t)l;
         }
-        i = e + 1;
+        i += (size_t)l;
     }
-    if (own)
-        m->doc.title = own;
-    if (!m->doc.title && match_at(m, P_QUOTED_TITLE, s, n, 0) > 0) {
+    out[k] = '\0';
+    return k;
+}
+
+/* Is `t` (squeezed) named in 《…》 somewhere in the preamble? */
+static bool is_quoted(zc_meta *m, const char *w, size_t n, const char *t)
+{
+    size_t from = 0;
+    char q[512];
+    while (from < n && match_at(m, P_QUOTED_TITLE, w, n, from) > 0) {
         size_t a, b;
-        if (group(m, P_QUOTED_TITLE, "v", &a, &b))
-            m->doc.title = keep(m, s + a, b - a);
+        from = pcre2_get_ovector_pointer(m->md)[1];
+        if (!group(m, P_QUOTED_TITLE, "v", &a, &b))
+            continue;
+        squeeze(w, a, b, q, sizeof q);
+        if (!strcmp(q, t))
+            return true;
+    }
+    return false;
+}
+
+/* The inner title of 关于印发《X》的通知 (X), squeezed. */
+static bool wrapper_inner(const char *t, char *out, size_t cap)
+{
+    const char *p = NULL;
+    static const char *const verbs[] = {"印发", "印發", "转发", "轉發"};
+    for (int i = 0; i < 4 && !p; i++)
+        p = strstr(t, verbs[i]);
+    if (!p)
+        return false;
+    p += 6;
+    const char *e = strstr(p, "的通知");
+    if (!e)
+        e = strstr(p, "通知");
+    if (!e || e <= p)
+        return false;
+    size_t n = (size_t)(e - p);
+    if (n > 6 && !memcmp(p, "《", 3) && !memcmp(e - 3, "》", 3)) {
+        p += 3;
+        n -= 6;
+    }
+    if (n + 1 > cap)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    /* 〈X〉 inside 《…》 became the outer quote: drop it */
+    if (n > 6 && !memcmp(out, "〈", 3) && !memcmp(out + n - 3, "〉", 3)) {
+        memmove(out, out + 3, n - 6);
+        out[n - 6] = '\0';
+    }
+    return true;
+}
+
+/* 京政办发〔2016〕26号《X》 -> X: a 文号 in front and 《》 around a title
+ * line are page furniture.  Returns the new length. */
+static size_t unwrap_title(zc_meta *m, char *cand, size_t k)
+{
+    /* a 文号 glued in front: 京政办发〔2016〕26号《…》 */
+    if (match_at(m, P_DOCNUM, cand, k, 0) > 0 &&
+        pcre2_get_ovector_pointer(m->md)[0] == 0) {
+        size_t d = pcre2_get_ovector_pointer(m->md)[1];
+        memmove(cand, cand + d, k - d + 1);
+        k -= d;
+    }
+    if (k > 6 && !memcmp(cand, "《", 3) && !memcmp(cand + k - 3, "》", 3)) {
+        memmove(cand, cand + 3, k - 6);
+        k -= 6;
+        cand[k] = '\0';
+    }
+    return k;
+}
+
+static void find_titles(zc_meta *m, const char *w, size_t wn)
+{
+    tline lines[256];
+    size_t nl = 0;
+    bool blank = false;
+    for (size_t i = 0; i < wn && nl < 256;) {
+        const char *e = memchr(w + i, '\n', wn - i);
+        size_t end = e ? (size_t)(e - w) : wn;
+        tline ln = {i, end, blank};
+        trim(w, &ln.a, &ln.b);
+        if (ln.a < ln.b) {
+            lines[nl++] = ln;
+            blank = false;
+        } else {
+            blank = true;
+        }
+        i = end + 1;
+    }
+    char cand[512], best_own[512] = "", wrapper[512] = "", tmp[512];
+    bool quoted_own = false;
+    for (size_t i = 0; i < nl; i++) {
+        const tline *ln = &lines[i];
+        /* 标题: / 名 称: labels name the document */
+        static const char *const labels[] = {"标题", "標題", "标  题",
+                                             "標  題", "名称", "名 称"};
+        for (size_t k = 0; k < 6; k++) {
+            size_t l = strlen(labels[k]);
+            if (ln->b - ln->a > l && !memcmp(w + ln->a, labels[k], l)) {
+                size_t a = ln->a + l, b = ln->b;
+                while (a < b && (w[a] == ' ' || w[a] == ':' || w[a] == '|' ||
+                                 !memcmp(w + a, "：", 3 < b - a ? 3 : b - a)))
+                    a += w[a] == ' ' || w[a] == ':' || w[a] == '|' ? 1 : 3;
+                if (a == b && i + 1 < nl) { /* value on the next line */
+                    a = lines[i + 1].a;
+                    b = lines[i + 1].b;
+                }
+                size_t bb = b;
+                const char *bar = zc_memmem(w + a, b - a, "|", 1);
+                if (bar)
+                    bb = (size_t)(bar - w);
+                trim(w, &a, &bb);
+                squeeze(w, a, bb, tmp, sizeof tmp);
+                if (is_wrapper(tmp) && !wrapper[0])
+                    snprintf(wrapper, sizeof wrapper, "%s", tmp);
+            }
+        }
+        if (!is_fragment(m, w, ln))
+            continue;
+        /* join earlier fragment lines: a title wrapped over lines */
+        size_t j = i;
+        while (j > 0 && i - j < 3 && is_fragment(m, w, &lines[j - 1]))
+            j--;
+        /* the longest run that reads as a title; across a blank line only
+         * when the cover notice names that title in 《》 */
+        size_t k = 0;
+        bool found = false;
+        for (size_t start = j; start <= i && !found; start++) {
+            bool across_blank = false;
+            k = 0;
+            for (size_t x = start; x <= i; x++) {
+                if (x > start && lines[x].blank_before)
+                    across_blank = true;
+                k += squeeze(w, lines[x].a, lines[x].b, cand + k,
+                             sizeof cand - k);
+            }
+            /* (试行) on the next line belongs to the title */
+            if (i + 1 < nl && lines[i + 1].b - lines[i + 1].a <= 14 &&
+                (w[lines[i + 1].a] == '(' ||
+                 !memcmp(w + lines[i + 1].a, "（", 3)))
+                k += squeeze(w, lines[i + 1].a, lines[i + 1].b, cand + k,
+                             sizeof cand - k);
+            k = unwrap_title(m, cand, k);
+            if (pcre2_match(m->re[P_TITLE_LINE], (PCRE2_SPTR)cand, k, 0,
+                            PCRE2_NO_UTF_CHECK, m->md, NULL) <= 0)
+                continue;
+            if (across_blank && !is_quoted(m, w, wn, cand))
+                continue;
+            found = true;
+        }
+        if (!found)
+            continue;
+        if (is_wrapper(cand)) {
+            if (!wrapper[0])
+                snprintf(wrapper, sizeof wrapper, "%s", cand);
+            continue;
+        }
+        /* own title: the last one, unless an earlier one is the title the
+         * cover notice names in 《》 */
+        bool q = is_quoted(m, w, wn, cand);
+        if (q || !quoted_own) {
+            snprintf(best_own, sizeof best_own, "%s", cand);
+            quoted_own = q;
+        }
+    }
+    if (wrapper[0]) {
+        /* …的通知(岳办发〔2017〕2号): the 文号 is not part of the title */
+        char *tail = strstr(wrapper, "通知(");
+        if (!tail)
+            tail = strstr(wrapper, "通知（");
+        if (tail)
+            tail[6] = '\0';
+    }
+    if (wrapper[0] && wraps_another(wrapper))
+        m->doc.wrapper_title = keep(m, wrapper, strlen(wrapper));
+    if (best_own[0]) {
+        m->doc.title = keep(m, best_own, strlen(best_own));
+    } else if (wrapper[0] && wraps_another(wrapper) &&
+               wrapper_inner(wrapper, tmp, sizeof tmp)) {
+        m->doc.title = keep(m, tmp, strlen(tmp));
+    } else if (wrapper[0]) {
+        m->doc.title = keep(m, wrapper, strlen(wrapper));
+    } else {
+        /* the cover sentence names it: 现将《X》印发 / 《X》已经…同意 */
+        size_t from = 0;
+        while (from < wn && match_at(m, P_QUOTED_TITLE, w, wn, from) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            size_t a0 = ov[0], b0 = ov[1], a, b;
+            from = b0;
+            bool before = a0 >= 6 && (!memcmp(w + a0 - 6, "现将", 6) ||
+                                      !memcmp(w + a0 - 6, "現將", 6) ||
+                                      !memcmp(w + a0 - 6, "印发", 6) ||
+                                      !memcmp(w + a0 - 6, "印發", 6) ||
+                                      !memcmp(w + a0 - 6, "转发", 6));
+            bool after = wn - b0 >= 6 && (!memcmp(w + b0, "已经", 6) ||
+                                          !memcmp(w + b0, "已經", 6) ||
+                                          !memcmp(w + b0, "业经", 6));
+            if ((before || after) && group(m, P_QUOTED_TITLE, "v", &a, &b)) {
+                m->doc.title = keep(m, w + a, b - a);
+                break;
+            }
+        }
     }
 }
 
@@ -666,9 +921,14 @@ static int year_of(const char *s)
     return 0;
 }
 
-bool zc_meta_read(zc_meta *m, const char *s, size_t n)
+bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
+                  size_t rest_len)
 {
     zc_meta_reset(m);
+    if (!build_work(m, text, len))
+        return false;
+    const char *s = m->work.data;
+    size_t n = m->work.len;
     size_t a, b;
     if (match_at(m, P_INDEX, s, n, 0) > 0 && group(m, P_INDEX, "v", &a, &b))
         m->doc.index_number = keep(m, s + a, b - a);
@@ -688,10 +948,12 @@ bool zc_meta_read(zc_meta *m, const char *s, size_t n)
             if (a > 0)
                 zc_utf8_decode(s + p, a - p, &c);
             if (c == '(' || c == 0xFF08) {
-                /* (岳办发〔2017〕2号) after the wrapper title is its own */
-                if (!fallback_b && zc_memmem(s + segment_start(s, p), p - segment_start(s, p),
-                                          "通知", 6))
-                    fallback_a = a, fallback_b = b;
+                /* …的通知(岳办发〔2017〕2号): the cover notice's own 文号;
+                 * 《…的通知》(国办发〔2022〕8号) is a citation */
+                if (!fallback_b && p >= 6 && !memcmp(s + p - 6, "通知", 6)) {
+                    fallback_a = a;
+                    fallback_b = b;
+                }
                 continue;
             }
             if (c == 0x300B /* 》 */ || c == 0x3009 /* 〉 */)
@@ -735,5 +997,14 @@ bool zc_meta_read(zc_meta *m, const char *s, size_t n)
     if (!m->doc.year && match_at(m, P_YEAR, s, n, 0) > 0 &&
         group(m, P_YEAR, "v", &a, &b))
         m->doc.year = atoi(s + a);
+    /* an excerpt that starts at 一、2013年工作回顾: the first year named */
+    if (!m->doc.year && rest_len) {
+        size_t head = rest_len < 4096 ? rest_len : 4096;
+        while (head < rest_len && ((unsigned char)rest[head] & 0xC0) == 0x80)
+            head++;
+        if (match_at(m, P_YEAR, rest, head, 0) > 0 &&
+            group(m, P_YEAR, "v", &a, &b))
+            m->doc.year = atoi(rest + a);
+    }
     return true;
 }

@@ -87,8 +87,10 @@ static int on_group(const zc_group *g, void *ud)
     zc_parser *p = ud;
     if (g->n_nodes && g->nodes[0].level == 0 && !p->doc_sent) {
         const zc_node *root = &g->nodes[0];
+        size_t rest = root->end - g->base;
         zc_meta_read(p->meta, g->text + (root->start - g->base),
-                     root->end - root->start);
+                     root->end - root->start, g->text + rest,
+                     g->len > rest ? g->len - rest : 0);
         p->doc_sent = true;
         if (p->cb.document) {
             p->in_callback = true;

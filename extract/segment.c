@@ -348,12 +348,17 @@ static bool accept_marker(zc_segmenter *s, size_t at, const zc_marker *m)
     }
 open:
     if (s->depth == 0) {
-        /* a new top-level section: the previous group is complete */
+        /* a new top-level section: the previous group is complete.  The
+         * root travels with the first section, whose text can tell the
+         * document's year when the preamble does not. */
+        bool root_only = s->n_nodes == 1 && s->nodes[0].level == 0;
         if (s->n_nodes && s->nodes[0].level == 0)
             s->nodes[0].end = at;
-        if ((s->status = emit_group(s)) != ZC_OK)
-            return true;
-        drop_text(s, at);
+        if (!root_only) {
+            if ((s->status = emit_group(s)) != ZC_OK)
+                return true;
+            drop_text(s, at);
+        }
     }
     {
         open_section *parent = innermost(s);
