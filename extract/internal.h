@@ -102,6 +102,7 @@ typedef enum zc_style {
     ZC_STYLE_ZH_PAREN, /* (一) （一）  */
     ZC_STYLE_NUM_DOT,  /* 1. 1、 1．   */
     ZC_STYLE_NUM_PAREN,/* (1) （1）    */
+    ZC_STYLE_NUM_HALF, /* 1) 1）      */
     ZC_STYLE_CIRCLED,  /* ①            */
     ZC_STYLE_COUNT
 } zc_style;

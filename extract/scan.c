@@ -13,7 +13,8 @@ const char *zc_style_name(zc_style s)
 {
     static const char *const names[ZC_STYLE_COUNT] = {
         NULL,      "part",   "chapter",  "section",   "article",
-        "zh_dun",  "zh_paren", "num_dot", "num_paren", "circled"};
+        "zh_dun",  "zh_paren", "num_dot", "num_paren", "num_half",
+        "circled"};
     return (unsigned)s < ZC_STYLE_COUNT ? names[s] : NULL;
 }
 
@@ -103,6 +104,12 @@ zc_scan_result zc_scan_marker(const char *s, size_t n, bool final,
         if (!k || v == 0 || v > MAX_MARKER_NUMBER)
             return ZC_SCAN_NO;
         len = zc_utf8_decode(s + k, n - k, &cp);
+        if (len && is_close_paren(cp)) { /* 1) 1） */
+            m->style = ZC_STYLE_NUM_HALF;
+            m->number = v;
+            m->len = k + (size_t)len;
+            return ZC_SCAN_YES;
+        }
         if (!len || !(cp == '.' || cp == 0xFF0E || cp == 0x3001))
             return ZC_SCAN_NO;
         size_t end = k + (size_t)len;
@@ -154,7 +161,13 @@ zc_scan_result zc_scan_marker(const char *s, size_t n, bool final,
     k = zc_parse_zh_number(s, n, MAX_MARKER_NUMBER, &v);
     if (k && v > 0) {
         len = zc_utf8_decode(s + k, n - k, &cp);
-        if (len && cp == 0x3001) { /* 、 */
+        uint32_t next = 0;
+        if (len)
+            zc_utf8_decode(s + k + (size_t)len, n - k - (size_t)len, &next);
+        /* 一、 and, in some documents, 一. or 一． (not 一.5) */
+        if (len && (cp == 0x3001 ||
+                    ((cp == '.' || cp == 0xFF0E) && next &&
+                     !is_ascii_digit_or_fw(next) && next != '\n'))) {
             m->style = ZC_STYLE_ZH_DUN;
             m->number = v;
             m->len = k + (size_t)len;

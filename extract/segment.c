@@ -35,7 +35,7 @@ static const unsigned style_rank[ZC_STYLE_COUNT] = {
     [ZC_STYLE_NONE] = 0,     [ZC_STYLE_PART] = 1,     [ZC_STYLE_CHAPTER] = 2,
     [ZC_STYLE_SECTION] = 3,  [ZC_STYLE_ARTICLE] = 4,  [ZC_STYLE_ZH_DUN] = 5,
     [ZC_STYLE_ZH_PAREN] = 6, [ZC_STYLE_NUM_DOT] = 7,  [ZC_STYLE_NUM_PAREN] = 8,
-    [ZC_STYLE_CIRCLED] = 9,
+    [ZC_STYLE_NUM_HALF] = 9, [ZC_STYLE_CIRCLED] = 10,
 };
 
 typedef struct open_section {
@@ -316,13 +316,17 @@ static bool after_attachment_label(zc_segmenter *s, size_t at)
 
 /* Try to open a section for marker m at absolute offset `at`.  Returns
  * true if it did. */
-static bool accept_marker(zc_segmenter *s, size_t at, const zc_marker *m)
+static bool accept_marker(zc_segmenter *s, size_t at, const zc_marker *m,
+                          bool line_start)
 {
     /* a family already open: only its next number is a sibling */
     for (unsigned k = s->depth; k-- > 0;) {
         if (s->stack[k].style != m->style)
             continue;
-        if (m->number != s->stack[k].number + 1)
+        /* the next number; at the start of a line, where a heading is
+         * unmistakable, one number may have been skipped by the author */
+        if (m->number != s->stack[k].number + 1 &&
+            !(line_start && m->number == s->stack[k].number + 2))
             return false;
         if (after_attachment_label(s, at))
             return false;
@@ -460,7 +464,7 @@ static void scan(zc_segmenter *s, bool final)
             } else if (m.style == ZC_STYLE_NONE) {
                 ok = false;
             }
-            if (ok && accept_marker(s, s->pos, &m)) {
+            if (ok && accept_marker(s, s->pos, &m, s->prev == '\n')) {
                 if (s->status != ZC_OK)
                     return;
                 t = s->text.data; /* drop_text may have moved it */
