@@ -1,68 +1,77 @@
 /*
- * main.c - the zhengce command.  A thin shell over the public API:
- * extract.h and extract_json.h, nothing else of the library.
+ * main.c - the zhengce command: parses the command line and hands over to
+ * tool_batch.c (files and directories), tool_filter.c (--filter),
+ * tool_corpus.c (corpus add) or tool_eval.c (eval).  Uses the library
+ * through extract.h and extract_json.h only.
  */
-#include "extract.h"
-#include "extract_json.h"
 #include "extract_version.h"
+#include "tool.h"
 
 #include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/* Exit codes, as documented in --help and README. */
-enum {
-    EXIT_OK = 0,    /* every document converted                      */
-    EXIT_INPUT = 1, /* some document could not be read or written    */
-    EXIT_USAGE = 2, /* bad command line or a broken rule file        */
-    EXIT_LIMIT = 3  /* a document hit a hard limit                   */
-};
-
 static const char usage[] =
-    "Usage: zhengce [OPTION]... [FILE]...\n"
-    "Turn Chinese policy notices into structured JSON: sections, metadata,\n"
-    "responsible units, deadlines and targets.  With no FILE, or when FILE\n"
-    "is -, read standard input.  One JSON object per document, one per line.\n"
+    "Usage: zhengce [OPTION]... [FILE|DIR]...\n"
+    "       zhengce --filter [OPTION]...        (JSON Lines in and out)\n"
+    "       zhengce corpus add [--source URL] FILE...\n"
+    "       zhengce eval [CORPUS_DIR]\n"
     "\n"
-    "Options:\n"
-    "  -o, --output DIR     write one DIR/NAME.json per input (NAME: the\n"
-    "                       input's base name without .txt/.html) and print\n"
-    "                       a one-line summary per document on stderr\n"
-    "      --pretty         indent the JSON (one object, several lines)\n"
-    "      --rules DIR      read rule files from DIR (default: "
-    ZC_DEFAULT_RULES_DIR ",\n"
-    "                       or $ZHENGCE_RULES)\n"
-    "      --no-rules       segment and read metadata only\n"
+    "Turn Chinese policy notices into structured JSON: sections, metadata,\n"
+    "responsible units, deadlines and targets.  Each FILE gives one JSON\n"
+    "object on one line (JSON Lines); a DIR is searched recursively for\n"
+    "*.txt, *.html and other saved pages.  With no FILE, or when FILE is -,\n"
+    "read standard input.\n"
+    "\n"
+    "Output:\n"
+    "  -o, --output DIR     write DIR/NAME.json per input (atomically: a\n"
+    "                       temporary file, then a rename), print a summary\n"
+    "                       line per document on stderr, and skip inputs\n"
+    "                       whose output is newer (see --force)\n"
+    "      --force          convert again even if the output is up to date\n"
+    "      --sqlite FILE    load the results into SQLite (schema/zhengce.sql);\n"
+    "                       a re-run replaces a document's rows\n"
+    "      --csv DIR        write the same tables as CSV files\n"
+    "      --pretty         indent the JSON\n"
     "      --explain        add the rule (file:line) behind every item\n"
     "      --no-text        leave section text out of the output\n"
+    "\n"
+    "Processing:\n"
+    "  -j, --jobs N         convert N documents in parallel (default: the\n"
+    "                       number of cores); output order stays the input\n"
+    "                       order\n"
+    "      --rules DIR      read rule files from DIR (default: $ZHENGCE_RULES\n"
+    "                       or " ZC_DEFAULT_RULES_DIR ")\n"
+    "      --no-rules       segment and read metadata only\n"
     "      --encoding ENC   auto (default), utf-8, gb18030, utf-16le, utf-16be\n"
     "      --year-before inclusive|exclusive\n"
     "                       read 2025年前 as by 2025-12-31 (inclusive) or\n"
     "                       before 2025-01-01 (exclusive, the default)\n"
     "      --chunk-size N   feed the parser N bytes at a time (default 65536)\n"
+    "      --max-section-bytes N\n"
+    "                       cut a top-level section beyond N bytes (16 MiB)\n"
+    "\n"
+    "Filter mode (for Hadoop Streaming, Spark RDD.pipe()):\n"
+    "      --filter         read one JSON record per line on stdin, write\n"
+    "                       exactly one JSON line per record, in order\n"
+    "      --id-field F, --url-field F, --text-field F, --html-field F\n"
+    "                       record field names (id, url, text, html)\n"
+    "\n"
     "  -q, --quiet          no summary lines\n"
+    "      --progress, --no-progress\n"
+    "                       progress bar on stderr (default: when stderr is\n"
+    "                       a terminal)\n"
     "  -h, --help           show this help and exit\n"
     "      --version        show the version and exit\n"
     "\n"
     "Exit status:\n"
-    "  0  every document was converted\n"
-    "  1  some input could not be read or its output not written (the\n"
-    "     other documents are still converted)\n"
-    "  2  usage error, or a rule file is broken\n"
-    "  3  a document exceeded a hard limit\n";
-
-typedef struct cli {
-    const char *outdir;
-    const char *rules_dir;
-    bool no_rules, quiet;
-    unsigned json_flags;
-    size_t chunk;
-    zc_options opt;
-} cli;
+    "  0    every document was converted\n"
+    "  1    some input could not be read or its output not written (the\n"
+    "       other documents are still converted)\n"
+    "  2    usage error, or a rule file is broken\n"
+    "  3    a document exceeded a hard limit\n"
+    "  130  interrupted (SIGINT/SIGTERM); no output file is left half-written\n";
 
 static int die_usage(const char *msg, const char *arg)
 {
@@ -71,213 +80,66 @@ static int die_usage(const char *msg, const char *arg)
     return EXIT_USAGE;
 }
 
-/* NAME.json for an input path: the base name, .txt/.html dropped. */
-static char *output_path(const char *dir, const char *in)
+static bool parse_size(const char *s, size_t max, size_t *out)
 {
-    const char *base = strrchr(in, '/');
-    base = base ? base + 1 : in;
-    if (!*base || !strcmp(in, "-"))
-        base = "stdin";
-    size_t n = strlen(base);
-    static const char *const exts[] = {".txt", ".html", ".htm", ".text"};
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-        size_t l = strlen(exts[i]);
-        if (n > l && !strcmp(base + n - l, exts[i])) {
-            n -= l;
-            break;
-        }
-    }
-    size_t len = strlen(dir) + 1 + n + 6;
-    char *p = malloc(len);
-    if (!p)
-        return NULL;
-    snprintf(p, len, "%s/%.*s.json", dir, (int)n, base);
-    /* a name that starts with a dot or holds odd bytes stays inside DIR:
-     * only the base name is used, so no ../ can reach further */
-    return p;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v == 0 || v > max || s[0] == '-')
+        return false;
+    *out = (size_t)v;
+    return true;
 }
 
-typedef struct summary {
-    size_t sections, assignments, deadlines, targets, quantities;
-} summary;
+/* Options that take a value. */
+static const char *const valued[] = {
+    "-o", "--output", "--rules", "--encoding", "--year-before",
+    "--chunk-size", "-j", "--jobs", "--sqlite", "--csv", "--id-field",
+    "--url-field", "--text-field", "--html-field", "--max-section-bytes",
+    "--source", NULL};
 
-static int count_section(const zc_section *s, void *ud)
+static bool takes_value(const char *a)
 {
-    summary *sum = ud;
-    sum->sections++;
-    sum->assignments += s->n_assignments;
-    sum->deadlines += s->n_deadlines;
-    sum->targets += s->n_targets;
-    sum->quantities += s->n_quantities;
-    return 0;
-}
-
-/* Callbacks that feed the writer and count for the summary. */
-typedef struct tee {
-    zc_callbacks writer;
-    summary sum;
-} tee;
-
-static int tee_document(const zc_document *d, void *ud)
-{
-    tee *t = ud;
-    return t->writer.document(d, t->writer.ud);
-}
-
-static int tee_section(const zc_section *s, void *ud)
-{
-    tee *t = ud;
-    count_section(s, &t->sum);
-    return t->writer.section(s, t->writer.ud);
-}
-
-static int tee_warning(const zc_warning *w, void *ud)
-{
-    tee *t = ud;
-    return t->writer.warning(w, t->writer.ud);
-}
-
-static int convert(const cli *c, const zc_rules *rules, const char *path)
-{
-    bool is_stdin = !strcmp(path, "-");
-    FILE *in = is_stdin ? stdin : fopen(path, "rb");
-    if (!in) {
-        fprintf(stderr, "zhengce: cannot open %s: %s\n", path,
-                strerror(errno));
-        return EXIT_INPUT;
-    }
-    FILE *out = stdout;
-    char *final_path = NULL, *tmp_path = NULL;
-    if (c->outdir) {
-        final_path = output_path(c->outdir, path);
-        size_t l = final_path ? strlen(final_path) + 16 : 0;
-        tmp_path = final_path ? malloc(l) : NULL;
-        if (!tmp_path) {
-            fprintf(stderr, "zhengce: out of memory\n");
-            free(final_path);
-            if (!is_stdin)
-                fclose(in);
-            return EXIT_INPUT;
-        }
-        snprintf(tmp_path, l, "%s.tmp%ld", final_path, (long)getpid());
-        out = fopen(tmp_path, "wb");
-        if (!out) {
-            fprintf(stderr, "zhengce: cannot write %s: %s\n", tmp_path,
-                    strerror(errno));
-            free(final_path);
-            free(tmp_path);
-            if (!is_stdin)
-                fclose(in);
-            return EXIT_INPUT;
-        }
-    }
-    zc_json_writer *w = zc_json_writer_new(out, c->json_flags);
-    tee t;
-    memset(&t, 0, sizeof t);
-    zc_json_writer_callbacks(w, &t.writer);
-    zc_callbacks cb = {tee_document, tee_section, tee_warning, &t};
-    zc_parser *p = zc_parser_new(rules, &c->opt, &cb);
-    int rc = EXIT_OK;
-    if (!w || !p) {
-        fprintf(stderr, "zhengce: out of memory\n");
-        zc_parser_free(p);
-        zc_json_writer_free(w);
-        if (!is_stdin)
-            fclose(in);
-        return EXIT_INPUT;
-    }
-    zc_json_writer_begin(w, is_stdin ? NULL : path, "text");
-    char *buf = malloc(c->chunk);
-    zc_status st = buf ? ZC_OK : ZC_ERR_NOMEM;
-    const char *error = NULL;
-    char msg[512];
-    while (st == ZC_OK) {
-        size_t n = fread(buf, 1, c->chunk, in);
-        if (n)
-            st = zc_parser_feed(p, buf, n);
-        if (n < c->chunk) {
-            if (ferror(in)) {
-                snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
-                error = msg;
-                fprintf(stderr, "zhengce: cannot read %s: %s\n", path,
-                        strerror(errno));
-                rc = EXIT_INPUT;
-            }
-            break;
-        }
-    }
-    if (st == ZC_OK)
-        st = zc_parser_finish(p);
-    if (st != ZC_OK && !error) {
-        snprintf(msg, sizeof msg, "%s", zc_strerror(st));
-        error = msg;
-        fprintf(stderr, "zhengce: %s: %s\n", path, zc_strerror(st));
-        rc = st == ZC_ERR_LIMIT ? EXIT_LIMIT : EXIT_INPUT;
-    }
-    if (zc_json_writer_end(w, p, error) != ZC_OK) {
-        fprintf(stderr, "zhengce: cannot write output for %s: %s\n", path,
-                strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    zc_stats stats;
-    zc_parser_stats(p, &stats);
-    free(buf);
-    zc_parser_free(p);
-    zc_json_writer_free(w);
-    if (!is_stdin)
-        fclose(in);
-    if (c->outdir) {
-        if (fclose(out) != 0 && rc == EXIT_OK) {
-            fprintf(stderr, "zhengce: cannot write %s: %s\n", tmp_path,
-                    strerror(errno));
-            rc = EXIT_INPUT;
-        }
-        if (rc == EXIT_OK && rename(tmp_path, final_path) != 0) {
-            fprintf(stderr, "zhengce: cannot write %s: %s\n", final_path,
-                    strerror(errno));
-            rc = EXIT_INPUT;
-        }
-        if (rc != EXIT_OK)
-            remove(tmp_path);
-        if (rc == EXIT_OK && !c->quiet)
-            fprintf(stderr,
-                    "%s -> %s: %zu sections, %zu assignments, %zu deadlines, "
-                    "%zu targets, %zu quantities, %zu warnings\n",
-                    path, final_path, t.sum.sections, t.sum.assignments,
-                    t.sum.deadlines, t.sum.targets, t.sum.quantities,
-                    stats.warnings);
-        free(final_path);
-        free(tmp_path);
-    }
-    return rc;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    for (int i = 0; valued[i]; i++)
+        if (!strcmp(a, valued[i]))
+            return true;
+    return false;
 }
 
 int main(int argc, char **argv)
 {
-    cli c;
-    memset(&c, 0, sizeof c);
-    zc_options_init(&c.opt);
-    c.chunk = 65536;
-    c.rules_dir = getenv("ZHENGCE_RULES");
-    if (!c.rules_dir || !*c.rules_dir)
-        c.rules_dir = ZC_DEFAULT_RULES_DIR;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    tool_opts o;
+    memset(&o, 0, sizeof o);
+    zc_options_init(&o.opt);
+    o.chunk = 65536;
+    o.progress = true;
+    o.id_field = "id";
+    o.url_field = "url";
+    o.text_field = "text";
+    o.html_field = "html";
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+    o.rules_dir = getenv("ZHENGCE_RULES");
+    if (!o.rules_dir || !*o.rules_dir)
+        o.rules_dir = ZC_DEFAULT_RULES_DIR;
+
+    const char *command = NULL; /* "corpus", "eval" */
+    bool filter = false;
+    const char *source = NULL;
+    char **files = calloc((size_t)argc + 1, sizeof *files);
     size_t n_files = 0;
     if (!files)
         return EXIT_INPUT;
+    if (argc > 1 && (!strcmp(argv[1], "corpus") || !strcmp(argv[1], "eval")))
+        command = argv[1];
     bool only_files = false;
-    for (int i = 1; i < argc; i++) {
+    for (int i = command ? 2 : 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (only_files || a[0] != '-' || !strcmp(a, "-")) {
-            files[n_files++] = a;
-        } else if (!strcmp(a, "--")) {
+            files[n_files++] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) {
             only_files = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
@@ -288,92 +150,150 @@ int main(int argc, char **argv)
             free(files);
             return EXIT_OK;
         } else if (!strcmp(a, "--pretty")) {
-            c.json_flags |= ZC_JSON_PRETTY;
+            o.json_flags |= ZC_JSON_PRETTY;
         } else if (!strcmp(a, "--explain")) {
-            c.json_flags |= ZC_JSON_EXPLAIN;
+            o.json_flags |= ZC_JSON_EXPLAIN;
         } else if (!strcmp(a, "--no-text")) {
-            c.json_flags |= ZC_JSON_NO_TEXT;
+            o.json_flags |= ZC_JSON_NO_TEXT;
         } else if (!strcmp(a, "--no-rules")) {
-            c.no_rules = true;
+            o.no_rules = true;
+        } else if (!strcmp(a, "--force")) {
+            o.force = true;
+        } else if (!strcmp(a, "--filter")) {
+            filter = true;
+        } else if (!strcmp(a, "--progress")) {
+            o.progress = true;
+        } else if (!strcmp(a, "--no-progress")) {
+            o.progress = false;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            c.quiet = true;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
-                   !strcmp(a, "--rules") || !strcmp(a, "--encoding") ||
-                   !strcmp(a, "--year-before") ||
-                   !strcmp(a, "--chunk-size")) {
-            if (!next) {
+            o.quiet = true;
+            o.progress = false;
+        } else if (takes_value(a)) {
+            if (i + 1 >= argc) {
                 free(files);
                 return die_usage("option requires an argument:", a);
             }
-            i++;
-            if (a[1] == 'o' || !strcmp(a, "--output"))
-                c.outdir = next;
+            const char *v = argv[++i];
+            size_t n;
+            if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+                o.outdir = v;
             else if (!strcmp(a, "--rules"))
-                c.rules_dir = next;
+                o.rules_dir = v;
             else if (!strcmp(a, "--encoding"))
-                c.opt.encoding = next;
+                o.opt.encoding = v;
+            else if (!strcmp(a, "--sqlite"))
+                o.sqlite = v;
+            else if (!strcmp(a, "--csv"))
+                o.csvdir = v;
+            else if (!strcmp(a, "--id-field"))
+                o.id_field = v;
+            else if (!strcmp(a, "--url-field"))
+                o.url_field = v;
+            else if (!strcmp(a, "--text-field"))
+                o.text_field = v;
+            else if (!strcmp(a, "--html-field"))
+                o.html_field = v;
+            else if (!strcmp(a, "--source"))
+                source = v;
             else if (!strcmp(a, "--year-before")) {
-                if (!strcmp(next, "inclusive"))
-                    c.opt.year_before = ZC_YEAR_BEFORE_INCLUSIVE;
-                else if (!strcmp(next, "exclusive"))
-                    c.opt.year_before = ZC_YEAR_BEFORE_EXCLUSIVE;
+                if (!strcmp(v, "inclusive"))
+                    o.opt.year_before = ZC_YEAR_BEFORE_INCLUSIVE;
+                else if (!strcmp(v, "exclusive"))
+                    o.opt.year_before = ZC_YEAR_BEFORE_EXCLUSIVE;
                 else {
                     free(files);
                     return die_usage("--year-before takes inclusive or "
                                      "exclusive, not",
-                                     next);
+                                     v);
                 }
-            } else {
-                char *end;
-                unsigned long v = strtoul(next, &end, 10);
-                if (*end || v == 0 || v > (1ul << 30)) {
+            } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+                if (!parse_size(v, 1024, &n)) {
                     free(files);
-                    return die_usage("invalid --chunk-size", next);
+                    return die_usage("invalid --jobs", v);
                 }
-                c.chunk = v;
+                o.jobs = (unsigned)n;
+            } else if (!strcmp(a, "--max-section-bytes")) {
+                if (!parse_size(v, (size_t)1 << 40, &n)) {
+                    free(files);
+                    return die_usage("invalid --max-section-bytes", v);
+                }
+                o.opt.max_section_bytes = n;
+            } else { /* --chunk-size */
+                if (!parse_size(v, (size_t)1 << 30, &n)) {
+                    free(files);
+                    return die_usage("invalid --chunk-size", v);
+                }
+                o.chunk = n;
             }
         } else {
             free(files);
             return die_usage("unknown option", a);
         }
     }
-    if (n_files == 0)
-        files[n_files++] = "-";
-    if (c.opt.encoding) {
-        /* check it now rather than per file */
-        zc_parser *probe = zc_parser_new(NULL, &c.opt, NULL);
+    if (o.opt.encoding) {
+        /* check it once rather than per file */
+        zc_parser *probe = zc_parser_new(NULL, &o.opt, NULL);
         if (!probe) {
             free(files);
-            return die_usage("unknown encoding", c.opt.encoding);
+            return die_usage("unknown encoding", o.opt.encoding);
         }
         zc_parser_free(probe);
     }
-    if (c.outdir && !is_dir(c.outdir) && mkdir(c.outdir, 0777) != 0) {
-        fprintf(stderr, "zhengce: cannot create %s: %s\n", c.outdir,
-                strerror(errno));
+    if (command && !strcmp(command, "corpus") &&
+        (n_files < 2 || strcmp(files[0], "add"))) {
         free(files);
-        return EXIT_INPUT;
+        return die_usage("usage: zhengce corpus add [--source URL] FILE...",
+                         NULL);
     }
+
     zc_rules *rules = NULL;
-    if (!c.no_rules) {
+    if (!o.no_rules) {
         zc_error err;
-        zc_status st = zc_rules_load_dir(c.rules_dir, NULL, &rules, &err);
+        memset(&err, 0, sizeof err);
+        zc_status st = zc_rules_load_dir(o.rules_dir, NULL, &rules, &err);
         if (st != ZC_OK) {
             if (err.file[0])
                 fprintf(stderr, "zhengce: %s:%u:%u: %s\n", err.file, err.line,
                         err.column, err.msg);
             else
                 fprintf(stderr, "zhengce: cannot load rules from %s: %s\n",
-                        c.rules_dir, err.msg[0] ? err.msg : zc_strerror(st));
+                        o.rules_dir, err.msg[0] ? err.msg : zc_strerror(st));
             free(files);
             return EXIT_USAGE;
         }
     }
-    int rc = EXIT_OK;
-    for (size_t i = 0; i < n_files; i++) {
-        int r = convert(&c, rules, files[i]);
-        if (r > rc)
-            rc = r;
+    tool_install_signals();
+    int rc;
+    if (command && !strcmp(command, "corpus")) {
+        rc = tool_corpus(&o, rules, source, (int)n_files - 1, files + 1);
+    } else if (command) {
+        rc = tool_eval(&o, rules, n_files ? files[0] : "corpus");
+    } else if (filter) {
+        rc = tool_filter(&o, rules);
+    } else {
+        if (n_files == 0)
+            files[n_files++] = "-";
+        if (o.outdir) {
+            /* create DIR now, so every worker can write into it */
+            size_t l = strlen(o.outdir);
+            char *d = strdup(o.outdir);
+            for (size_t i = 1; d && i <= l; i++)
+                if (d[i] == '/' || d[i] == '\0') {
+                    char c = d[i];
+                    d[i] = '\0';
+                    mkdir_if_missing(d);
+                    d[i] = c;
+                }
+            free(d);
+            if (!mkdir_if_missing(o.outdir)) {
+                fprintf(stderr, "zhengce: cannot create %s: %s\n", o.outdir,
+                        strerror(errno));
+                zc_rules_free(rules);
+                free(files);
+                return EXIT_INPUT;
+            }
+        }
+        rc = tool_batch(&o, rules, files, n_files);
     }
     zc_rules_free(rules);
     free(files);

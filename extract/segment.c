@@ -356,9 +356,9 @@ open:
          * root travels with the first section, whose text can tell the
          * document's year when the preamble does not. */
         bool root_only = s->n_nodes == 1 && s->nodes[0].level == 0;
-        if (s->n_nodes && s->nodes[0].level == 0)
+        if (root_only)
             s->nodes[0].end = at;
-        if (!root_only) {
+        else {
             if ((s->status = emit_group(s)) != ZC_OK)
                 return true;
             drop_text(s, at);

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libcjson-dev
-libcmocka-dev libxml2-dev python3 python3-jsonschema"
+libcmocka-dev libxml2-dev libsqlite3-dev sqlite3 python3 python3-jsonschema"
 
 missing=""
 for p in $PACKAGES; do

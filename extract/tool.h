@@ -1,0 +1,100 @@
+/*
+ * tool.h - the zhengce command's own pieces (not the library).  Like
+ * curl's src/tool_*.c, the command is split by job: main.c parses the
+ * command line, tool_batch.c converts many files in parallel, tool_filter.c
+ * is the JSON Lines filter for cluster engines, tool_db.c writes SQLite and
+ * CSV, tool_corpus.c adds notices to the corpus.  All of them use the
+ * library through extract.h and extract_json.h only.
+ */
+#ifndef ZHENGCE_TOOL_H
+#define ZHENGCE_TOOL_H
+
+#include "extract.h"
+#include "extract_json.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes, as documented in --help and README. */
+enum {
+    EXIT_OK = 0,    /* every document converted                      */
+    EXIT_INPUT = 1, /* some document could not be read or written    */
+    EXIT_USAGE = 2, /* bad command line or a broken rule file        */
+    EXIT_LIMIT = 3, /* a document hit a hard limit                   */
+    EXIT_INTERRUPTED = 130 /* stopped by SIGINT/SIGTERM; nothing half-written */
+};
+
+typedef struct tool_opts {
+    const char *outdir;     /* -o DIR                                   */
+    const char *sqlite;     /* --sqlite FILE                            */
+    const char *csvdir;     /* --csv DIR                                */
+    const char *rules_dir;
+    bool no_rules, quiet, force, progress;
+    unsigned json_flags;
+    size_t chunk;
+    unsigned jobs;
+    zc_options opt;
+    /* --filter field names */
+    const char *id_field, *url_field, *text_field, *html_field;
+} tool_opts;
+
+/* Set by the SIGINT/SIGTERM handler; every loop checks it. */
+extern volatile sig_atomic_t tool_interrupted;
+void tool_install_signals(void);
+
+/* Per-document counts for the summary line. */
+typedef struct tool_summary {
+    size_t sections, assignments, deadlines, targets, quantities, warnings;
+    size_t bytes;
+} tool_summary;
+
+/* A converter: one parser (reused from document to document, so its
+ * memory is reused too) and a read buffer.  One per thread. */
+typedef struct tool_worker tool_worker;
+tool_worker *tool_worker_new(const tool_opts *o, const zc_rules *rules);
+void tool_worker_free(tool_worker *w);
+
+/* Convert the stream `in` and write its JSON object to `out`.  `path`
+ * names the source in the output (NULL: stdin).  Returns an exit code;
+ * on failure `err` gets a one-line reason (the JSON object is still
+ * complete, with an "error" member).  Stops early with EXIT_INTERRUPTED
+ * when tool_interrupted is set. */
+int tool_worker_convert(tool_worker *w, FILE *in, const char *path, FILE *out,
+                        tool_summary *sum, char *err, size_t errlen);
+
+/* Convert FILE/DIR arguments: directories are walked recursively.
+ * Returns the exit code for the whole run. */
+int tool_batch(const tool_opts *o, const zc_rules *rules, char **args,
+               size_t n_args);
+
+/* JSON Lines filter on stdin/stdout (zhengce --filter). */
+int tool_filter(const tool_opts *o, const zc_rules *rules);
+
+/* Database output: a sink fed one finished document (as parsed JSON) at a
+ * time, in input order. */
+typedef struct tool_db tool_db;
+tool_db *tool_db_open(const tool_opts *o, char *err, size_t errlen);
+int tool_db_add(tool_db *db, const cJSON *doc, char *err, size_t errlen);
+int tool_db_close(tool_db *db, char *err, size_t errlen);
+
+/* zhengce corpus add [--source URL] FILE...: copy notices into the corpus
+ * directory ($ZHENGCE_CORPUS or ./corpus), record where they came from in
+ * SOURCES.tsv, and write a draft NAME.expected.json for a person to check. */
+int tool_corpus(const tool_opts *o, const zc_rules *rules, const char *source,
+                int argc, char **argv);
+
+/* Convert `path` into the expectation form: the output's "document",
+ * "sections" (without text) and "warnings".  Caller frees with
+ * cJSON_Delete.  NULL on failure, with a reason in err. */
+cJSON *tool_expectation(const tool_opts *o, const zc_rules *rules,
+                        const char *path, char *err, size_t errlen);
+
+/* zhengce eval [DIR]: precision, recall and F1 per field against every
+ * DIR/NAME.expected.json. */
+int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir);
+
+/* mkdir(2) that is happy when the directory exists. */
+bool mkdir_if_missing(const char *path);
+
+#endif

@@ -1,0 +1,590 @@
+/*
+ * tool_batch.c - many documents: directory walk, a pool of worker threads,
+ * output in input order, atomic files, a progress bar.
+ *
+ * Workers take documents in input order and convert each into its own
+ * buffer (memory, or a temporary file for large inputs) or, with -o, into
+ * DIR/NAME.json.tmpPID then rename(2), so an interrupted run never leaves a
+ * half-written .json.  The main thread consumes results strictly in input
+ * order: it copies buffers to stdout, feeds the database sinks and prints
+ * the summary lines, so the output is the same whatever --jobs is.  Workers
+ * never run more than WINDOW documents ahead of it, which bounds memory.
+ */
+#include "tool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Inputs larger than this are converted into a temporary file rather than
+ * memory while they wait for their turn. */
+#define SPILL_BYTES ((off_t)4 << 20)
+
+typedef enum { JOB_TODO, JOB_RUNNING, JOB_DONE } job_state;
+
+typedef struct job {
+    char *path;     /* as given or found                         */
+    char *out;      /* -o: final output path                     */
+    off_t size;
+    bool skip;      /* -o: output newer than input               */
+    job_state state;
+    int rc;
+    char err[256];
+    tool_summary sum;
+    char *mem;      /* the JSON when kept in memory              */
+    size_t mem_len;
+    FILE *spill;    /* …or in a temporary file                   */
+} job;
+
+typedef struct batch {
+    const tool_opts *o;
+    const zc_rules *rules;
+    job *jobs;
+    size_t n, cap;
+    size_t next;     /* next job a worker takes                  */
+    size_t consumed; /* jobs the main thread has finished with   */
+    size_t window;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool to_buffer;  /* results go through the main thread       */
+} batch;
+
+/* ---- collecting inputs ---------------------------------------------------- */
+
+static int strcasecmp_ascii(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+static bool has_input_extension(const char *name)
+{
+    static const char *const exts[] = {".txt",  ".text", ".htm", ".html",
+                                       ".shtml", ".xhtml", ".jsp", ".asp",
+                                       ".aspx", ".php"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t l = strlen(exts[i]);
+        if (n >= l && !strcasecmp_ascii(name + n - l, exts[i]))
+            return true;
+    }
+    return false;
+}
+
+static bool add_job(batch *b, const char *path, const char *rel, off_t size)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        job *j = realloc(b->jobs, cap * sizeof *j);
+        if (!j)
+            return false;
+        b->jobs = j;
+        b->cap = cap;
+    }
+    job *j = &b->jobs[b->n];
+    memset(j, 0, sizeof *j);
+    j->path = strdup(path);
+    j->size = size;
+    if (!j->path)
+        return false;
+    (void)rel;
+    b->n++;
+    return true;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk `dir` in name order; `root_len` is the length of the argument the
+ * walk started from, so outputs can mirror the tree under -o. */
+static int walk(batch *b, const char *dir, size_t root_len, unsigned depth)
+{
+    if (depth > 64)
+        return EXIT_OK; /* a symlink loop, most likely */
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "zhengce: cannot open %s: %s\n", dir,
+                strerror(errno));
+        return EXIT_INPUT;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ., .., hidden files and our own .tmp files */
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        names[n] = strdup(e->d_name);
+        if (names[n])
+            n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, name_cmp);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        char *p = malloc(len);
+        if (p) {
+            snprintf(p, len, "%s/%s", dir, names[i]);
+            struct stat st;
+            if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+                int r = walk(b, p, root_len, depth + 1);
+                if (r > rc)
+                    rc = r;
+            } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+                       has_input_extension(names[i])) {
+                if (!add_job(b, p, p + root_len, st.st_size))
+                    rc = EXIT_INPUT;
+            }
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/* ---- output names ------------------------------------------------------------ */
+
+/* DIR/NAME.json for input `path`.  Only the last path component is used,
+ * minus a known extension, with bytes that are unsafe in a file name
+ * replaced, so no input name (../x, /etc/x, "a\nb") can write outside DIR. */
+static char *output_name(const char *dir, const char *path, bool keep_ext,
+                         size_t serial)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (!*base || !strcmp(path, "-"))
+        base = "stdin";
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (!keep_ext && dot && dot != base && has_input_extension(dot))
+        n = (size_t)(dot - base);
+    size_t len = strlen(dir) + n + 32;
+    char *p = malloc(len);
+    if (!p)
+        return NULL;
+    int k = snprintf(p, len, "%s/", dir);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)base[i];
+        p[k++] = (c < 0x20 || c == 0x7F || c == '/' || c == '\\') ? '_'
+                                                                   : (char)c;
+    }
+    if (n == 0 || (n <= 2 && base[0] == '.'))
+        p[k++] = '_'; /* "." and ".." are not names */
+    if (serial)
+        snprintf(p + k, len - (size_t)k, ".%zu.json", serial);
+    else
+        snprintf(p + k, len - (size_t)k, ".json");
+    return p;
+}
+
+/* Two inputs a.txt and a.html (or d1/a.txt and d2/a.txt) would share
+ * a.json: colliding outputs keep their input's extension (a.txt.json) and,
+ * if that still collides, get the input's position (a.txt.2.json). */
+static void resolve_collisions(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        bool clash = false;
+        for (size_t k = 0; k < b->n && !clash; k++)
+            clash = k != i && !strcmp(b->jobs[i].out, b->jobs[k].out);
+        if (!clash)
+            continue;
+        char *p = output_name(b->o->outdir, b->jobs[i].path, true, 0);
+        for (size_t k = 0; p && k < i; k++) {
+            if (!strcmp(p, b->jobs[k].out)) {
+                free(p);
+                p = output_name(b->o->outdir, b->jobs[i].path, true, i + 1);
+                break;
+            }
+        }
+        if (p) {
+            free(b->jobs[i].out);
+            b->jobs[i].out = p;
+        }
+    }
+}
+
+/* ---- the workers ----------------------------------------------------------------- */
+
+static void convert_job(batch *b, tool_worker *w, job *j)
+{
+    bool is_stdin = !strcmp(j->path, "-");
+    FILE *in = is_stdin ? stdin : fopen(j->path, "rb");
+    if (!in) {
+        j->rc = EXIT_INPUT;
+        snprintf(j->err, sizeof j->err, "cannot open %s: %s", j->path,
+                 strerror(errno));
+        return;
+    }
+    FILE *out = NULL;
+    char *tmp = NULL;
+    if (!b->to_buffer && b->o->outdir) {
+        size_t l = strlen(j->out) + 32;
+        tmp = malloc(l);
+        if (tmp) {
+            snprintf(tmp, l, "%s.tmp%ld", j->out, (long)getpid());
+            out = fopen(tmp, "wb");
+        }
+        if (!out) {
+            j->rc = EXIT_INPUT;
+            snprintf(j->err, sizeof j->err, "cannot write %s: %s",
+                     tmp ? tmp : j->out, strerror(errno));
+            free(tmp);
+            if (!is_stdin)
+                fclose(in);
+            return;
+        }
+    } else if (!b->to_buffer) {
+        out = stdout;
+    } else if (j->size > SPILL_BYTES) {
+        out = j->spill = tmpfile();
+    } else {
+        out = open_memstream(&j->mem, &j->mem_len);
+    }
+    if (!out) {
+        j->rc = EXIT_INPUT;
+        snprintf(j->err, sizeof j->err, "cannot buffer output: %s",
+                 strerror(errno));
+        if (!is_stdin)
+            fclose(in);
+        return;
+    }
+    j->rc = tool_worker_convert(w, in, is_stdin ? NULL : j->path, out,
+                                &j->sum, j->err, sizeof j->err);
+    if (!is_stdin)
+        fclose(in);
+    if (tmp) {
+        if (fclose(out) != 0 && j->rc == EXIT_OK) {
+            j->rc = EXIT_INPUT;
+            snprintf(j->err, sizeof j->err, "cannot write %s: %s", tmp,
+                     strerror(errno));
+        }
+        if (j->rc == EXIT_OK && rename(tmp, j->out) != 0) {
+            j->rc = EXIT_INPUT;
+            snprintf(j->err, sizeof j->err, "cannot write %s: %s", j->out,
+                     strerror(errno));
+        }
+        if (j->rc != EXIT_OK)
+            remove(tmp);
+        free(tmp);
+    } else if (j->mem || (out != stdout && !j->spill)) {
+        fclose(out); /* finalises j->mem / j->mem_len */
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    batch *b = arg;
+    tool_worker *w = tool_worker_new(b->o, b->rules);
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        while (b->next < b->n && b->next >= b->consumed + b->window &&
+               !tool_interrupted)
+            pthread_cond_wait(&b->cv, &b->mu);
+        if (b->next >= b->n || tool_interrupted) {
+            pthread_mutex_unlock(&b->mu);
+            break;
+        }
+        job *j = &b->jobs[b->next++];
+        j->state = JOB_RUNNING;
+        pthread_mutex_unlock(&b->mu);
+
+        if (!w) {
+            j->rc = EXIT_INPUT;
+            snprintf(j->err, sizeof j->err, "out of memory");
+        } else if (!j->skip) {
+            convert_job(b, w, j);
+        }
+        pthread_mutex_lock(&b->mu);
+        j->state = JOB_DONE;
+        pthread_cond_broadcast(&b->cv);
+        pthread_mutex_unlock(&b->mu);
+    }
+    tool_worker_free(w);
+    return NULL;
+}
+
+/* ---- progress ------------------------------------------------------------------------ */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct progress {
+    bool on;
+    double start, last;
+    size_t done, failed, total;
+    double bytes, total_bytes;
+} progress;
+
+static void progress_draw(progress *pg, bool final)
+{
+    if (!pg->on)
+        return;
+    double t = now();
+    if (!final && t - pg->last < 0.1)
+        return;
+    pg->last = t;
+    double el = t - pg->start;
+    double mbs = el > 0 ? pg->bytes / 1e6 / el : 0;
+    double frac = pg->total_bytes > 0 ? pg->bytes / pg->total_bytes
+                                      : (double)pg->done / (double)pg->total;
+    double eta = frac > 0 ? el / frac - el : 0;
+    char bar[31];
+    int fill = (int)(frac * 30);
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
+    bar[30] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu docs  %.1f MB/s  ETA %d:%02d  %zu failed ",
+            bar, pg->done, pg->total, mbs, (int)eta / 60, (int)eta % 60,
+            pg->failed);
+    if (final)
+        fputc('\n', stderr);
+}
+
+/* ---- the main thread --------------------------------------------------------------- */
+
+static int finish_job(batch *b, job *j, tool_db *db, progress *pg)
+{
+    const tool_opts *o = b->o;
+    int rc = j->rc;
+    if (j->skip) {
+        if (!o->quiet && !pg->on)
+            fprintf(stderr, "%s -> %s: up to date\n", j->path, j->out);
+        return EXIT_OK;
+    }
+    if (rc == EXIT_INTERRUPTED)
+        return rc;
+    /* the JSON, wherever the worker left it */
+    if (b->to_buffer && (j->mem || j->spill)) {
+        char *data = j->mem;
+        size_t len = j->mem_len;
+        char *owned = NULL;
+        if (j->spill) {
+            long sz;
+            fflush(j->spill);
+            if (fseek(j->spill, 0, SEEK_END) == 0 && (sz = ftell(j->spill)) >= 0 &&
+                fseek(j->spill, 0, SEEK_SET) == 0) {
+                owned = malloc((size_t)sz + 1);
+                if (owned && fread(owned, 1, (size_t)sz, j->spill) == (size_t)sz) {
+                    data = owned;
+                    len = (size_t)sz;
+                }
+            }
+        }
+        if (db) {
+            cJSON *doc = data ? cJSON_ParseWithLength(data, len) : NULL;
+            char err[256] = "";
+            if (!doc || tool_db_add(db, doc, err, sizeof err) != EXIT_OK) {
+                fprintf(stderr, "zhengce: %s: cannot store: %s\n", j->path,
+                        err[0] ? err : "invalid JSON");
+                rc = EXIT_INPUT;
+            }
+            cJSON_Delete(doc);
+        }
+        if (!o->outdir && !db && data && fwrite(data, 1, len, stdout) != len)
+            rc = EXIT_INPUT;
+        if (o->outdir && data) {
+            /* -o together with a database: write the file here */
+            size_t l = strlen(j->out) + 32;
+            char *tmp = malloc(l);
+            FILE *f = NULL;
+            if (tmp) {
+                snprintf(tmp, l, "%s.tmp%ld", j->out, (long)getpid());
+                f = fopen(tmp, "wb");
+            }
+            if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0 ||
+                rename(tmp, j->out) != 0) {
+                fprintf(stderr, "zhengce: cannot write %s: %s\n", j->out,
+                        strerror(errno));
+                if (tmp)
+                    remove(tmp);
+                rc = EXIT_INPUT;
+            }
+            free(tmp);
+        }
+        free(owned);
+    }
+    free(j->mem);
+    j->mem = NULL;
+    if (j->spill)
+        fclose(j->spill);
+    j->spill = NULL;
+    if (j->err[0] && rc != EXIT_OK)
+        fprintf(stderr, "%szhengce: %s: %s\n", pg->on ? "\r\033[K" : "",
+                j->path, j->err);
+    else if (o->outdir && !o->quiet && !pg->on)
+        fprintf(stderr,
+                "%s -> %s: %zu sections, %zu assignments, %zu deadlines, "
+                "%zu targets, %zu quantities, %zu warnings\n",
+                j->path, j->out, j->sum.sections, j->sum.assignments,
+                j->sum.deadlines, j->sum.targets, j->sum.quantities,
+                j->sum.warnings);
+    return rc;
+}
+
+static bool up_to_date(const char *in, const char *out)
+{
+    struct stat si, so;
+    if (stat(in, &si) != 0 || stat(out, &so) != 0)
+        return false;
+    return so.st_mtime > si.st_mtime ||
+           (so.st_mtime == si.st_mtime &&
+            so.st_mtim.tv_nsec >= si.st_mtim.tv_nsec);
+}
+
+int tool_batch(const tool_opts *o, const zc_rules *rules, char **args,
+               size_t n_args)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    b.rules = rules;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < n_args; i++) {
+        struct stat st;
+        if (strcmp(args[i], "-") && stat(args[i], &st) == 0 &&
+            S_ISDIR(st.st_mode)) {
+            /* corpus/ and corpus name the same files: corpus/x.txt */
+            size_t l = strlen(args[i]);
+            while (l > 1 && args[i][l - 1] == '/')
+                args[i][--l] = '\0';
+            int r = walk(&b, args[i], l + 1, 0);
+            if (r > rc)
+                rc = r;
+        } else {
+            /* a missing file is reported when its turn comes */
+            if (!add_job(&b, args[i], args[i],
+                         strcmp(args[i], "-") && stat(args[i], &st) == 0
+                             ? st.st_size
+                             : 0))
+                rc = EXIT_INPUT;
+        }
+    }
+    double total_bytes = 0;
+    for (size_t i = 0; i < b.n; i++) {
+        total_bytes += (double)b.jobs[i].size;
+        if (o->outdir) {
+            b.jobs[i].out = output_name(o->outdir, b.jobs[i].path, false, 0);
+            if (!b.jobs[i].out)
+                rc = EXIT_INPUT;
+        }
+    }
+    if (o->outdir) {
+        resolve_collisions(&b);
+        for (size_t i = 0; i < b.n; i++)
+            if (!o->force && b.jobs[i].out && strcmp(b.jobs[i].path, "-") &&
+                up_to_date(b.jobs[i].path, b.jobs[i].out))
+                b.jobs[i].skip = true;
+    }
+
+    tool_db *db = NULL;
+    if (o->sqlite || o->csvdir) {
+        char err[256] = "";
+        db = tool_db_open(o, err, sizeof err);
+        if (!db) {
+            fprintf(stderr, "zhengce: %s\n", err);
+            rc = EXIT_INPUT;
+            goto out;
+        }
+    }
+    unsigned jobs = o->jobs ? o->jobs : 1;
+    if (jobs > b.n)
+        jobs = b.n ? (unsigned)b.n : 1;
+    /* one worker writing to stdout or to files needs no detour through
+     * the main thread; several, or a database, do */
+    b.to_buffer = db != NULL || (jobs > 1 && !o->outdir);
+    b.window = (size_t)jobs * 4;
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv, NULL);
+
+    progress pg = {o->progress && isatty(2), now(), 0, 0, 0, b.n, 0,
+                   total_bytes};
+    pthread_t *th = calloc(jobs, sizeof *th);
+    unsigned started = 0;
+    for (unsigned t = 0; th && t < jobs; t++)
+        if (pthread_create(&th[t], NULL, worker_main, &b) == 0)
+            started++;
+    if (!started) {
+        fprintf(stderr, "zhengce: cannot start worker threads\n");
+        rc = EXIT_INPUT;
+    }
+    for (size_t i = 0; started && i < b.n; i++) {
+        pthread_mutex_lock(&b.mu);
+        while (b.jobs[i].state != JOB_DONE && !(tool_interrupted && b.jobs[i].state == JOB_TODO))
+            pthread_cond_wait(&b.cv, &b.mu);
+        pthread_mutex_unlock(&b.mu);
+        if (b.jobs[i].state != JOB_DONE)
+            break; /* interrupted before it started */
+        int r = finish_job(&b, &b.jobs[i], db, &pg);
+        if (r > rc && r != EXIT_INTERRUPTED)
+            rc = r;
+        pg.done++;
+        pg.bytes += (double)b.jobs[i].size;
+        if (r != EXIT_OK && r != EXIT_INTERRUPTED)
+            pg.failed++;
+        progress_draw(&pg, false);
+        pthread_mutex_lock(&b.mu);
+        b.consumed = i + 1;
+        pthread_cond_broadcast(&b.cv);
+        pthread_mutex_unlock(&b.mu);
+    }
+    pthread_mutex_lock(&b.mu);
+    pthread_cond_broadcast(&b.cv);
+    pthread_mutex_unlock(&b.mu);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    free(th);
+    progress_draw(&pg, true);
+    /* results nobody consumed (interrupted): drop them */
+    for (size_t i = 0; i < b.n; i++) {
+        free(b.jobs[i].mem);
+        if (b.jobs[i].spill)
+            fclose(b.jobs[i].spill);
+    }
+    if (db) {
+        char err[256] = "";
+        if (tool_db_close(db, err, sizeof err) != EXIT_OK) {
+            fprintf(stderr, "zhengce: %s\n", err);
+            rc = EXIT_INPUT;
+        }
+    }
+    pthread_mutex_destroy(&b.mu);
+    pthread_cond_destroy(&b.cv);
+    if (tool_interrupted) {
+        fprintf(stderr, "zhengce: interrupted; %zu of %zu documents done\n",
+                pg.done, b.n);
+        rc = EXIT_INTERRUPTED;
+    }
+out:
+    for (size_t i = 0; i < b.n; i++) {
+        free(b.jobs[i].path);
+        free(b.jobs[i].out);
+    }
+    free(b.jobs);
+    return rc;
+}

@@ -1,0 +1,159 @@
+/*
+ * tool_convert.c - one document through the library into one JSON object.
+ */
+#include "tool.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+volatile sig_atomic_t tool_interrupted = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    tool_interrupted = 1;
+}
+
+void tool_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, not death */
+}
+
+/* The parser's callbacks go here first: count for the summary, then pass
+ * on to the JSON writer of the current document. */
+struct tool_worker {
+    const tool_opts *o;
+    zc_parser *p;
+    zc_callbacks writer;
+    tool_summary *sum;
+    char *buf;
+};
+
+static int tee_document(const zc_document *d, void *ud)
+{
+    tool_worker *w = ud;
+    return w->writer.document(d, w->writer.ud);
+}
+
+static int tee_section(const zc_section *s, void *ud)
+{
+    tool_worker *w = ud;
+    tool_summary *sum = w->sum;
+    sum->sections++;
+    sum->assignments += s->n_assignments;
+    sum->deadlines += s->n_deadlines;
+    sum->targets += s->n_targets;
+    sum->quantities += s->n_quantities;
+    if (tool_interrupted)
+        return 1;
+    return w->writer.section(s, w->writer.ud);
+}
+
+static int tee_warning(const zc_warning *x, void *ud)
+{
+    tool_worker *w = ud;
+    return w->writer.warning(x, w->writer.ud);
+}
+
+tool_worker *tool_worker_new(const tool_opts *o, const zc_rules *rules)
+{
+    tool_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->o = o;
+    w->buf = malloc(o->chunk);
+    zc_callbacks cb = {tee_document, tee_section, tee_warning, w};
+    w->p = zc_parser_new(rules, &o->opt, &cb);
+    if (!w->buf || !w->p) {
+        tool_worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void tool_worker_free(tool_worker *w)
+{
+    if (!w)
+        return;
+    zc_parser_free(w->p);
+    free(w->buf);
+    free(w);
+}
+
+int tool_worker_convert(tool_worker *w, FILE *in, const char *path, FILE *out,
+                        tool_summary *sum, char *err, size_t errlen)
+{
+    const tool_opts *o = w->o;
+    memset(sum, 0, sizeof *sum);
+    err[0] = '\0';
+    zc_json_writer *jw = zc_json_writer_new(out, o->json_flags);
+    if (!jw) {
+        snprintf(err, errlen, "out of memory");
+        return EXIT_INPUT;
+    }
+    zc_json_writer_callbacks(jw, &w->writer);
+    w->sum = sum;
+    zc_parser_reset(w->p);
+    zc_json_writer_begin(jw, path, "text");
+    int rc = EXIT_OK;
+    zc_status st = ZC_OK;
+    const char *error = NULL;
+    while (st == ZC_OK) {
+        if (tool_interrupted) {
+            rc = EXIT_INTERRUPTED;
+            snprintf(err, errlen, "interrupted");
+            error = err;
+            break;
+        }
+        size_t n = fread(w->buf, 1, o->chunk, in);
+        if (n)
+            st = zc_parser_feed(w->p, w->buf, n);
+        if (n < o->chunk) {
+            if (ferror(in)) {
+                snprintf(err, errlen, "cannot read: %s", strerror(errno));
+                error = err;
+                rc = EXIT_INPUT;
+            }
+            break;
+        }
+    }
+    if (st == ZC_OK && rc == EXIT_OK)
+        st = zc_parser_finish(w->p);
+    if (st != ZC_OK && rc == EXIT_OK) {
+        if (tool_interrupted) {
+            rc = EXIT_INTERRUPTED;
+            snprintf(err, errlen, "interrupted");
+        } else {
+            rc = st == ZC_ERR_LIMIT ? EXIT_LIMIT : EXIT_INPUT;
+            snprintf(err, errlen, "%s", zc_strerror(st));
+        }
+        error = err;
+    }
+    if (zc_json_writer_end(jw, w->p, error) != ZC_OK && rc == EXIT_OK) {
+        snprintf(err, errlen, "cannot write output: %s", strerror(errno));
+        rc = EXIT_INPUT;
+    }
+    zc_stats stats;
+    zc_parser_stats(w->p, &stats);
+    sum->warnings = stats.warnings;
+    sum->bytes = stats.input_bytes;
+    zc_json_writer_free(jw);
+    return rc;
+}
+
+bool mkdir_if_missing(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return S_ISDIR(st.st_mode);
+    return mkdir(path, 0777) == 0 || errno == EEXIST;
+}

@@ -1,0 +1,146 @@
+/*
+ * tool_filter.c - zhengce --filter: JSON Lines in, JSON Lines out.
+ *
+ * The contract Hadoop Streaming and Spark's RDD.pipe() rely on: exactly one
+ * output line per input line, in order, flushed per record.  A record is
+ * an object with an id, an optional url, and the notice in "text" (plain
+ * text) or "html" (a saved page); the field names can be changed.  A
+ * record that cannot be read gives {"id":…,"error":"…"} on its line, and
+ * the filter goes on.
+ */
+#include "tool.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Records above this size are refused rather than read into memory. */
+#define MAX_RECORD ((size_t)256 << 20)
+
+static void put_error(const cJSON *id, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "id", id ? cJSON_Duplicate(id, 1)
+                                      : cJSON_CreateNull());
+    cJSON_AddStringToObject(o, "error", msg);
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) {
+        fputs(s, stdout);
+        free(s);
+    }
+    fputc('\n', stdout);
+    cJSON_Delete(o);
+}
+
+/* One record: convert and write {"id":…,"url":…, …the document…}. */
+static void one_record(const tool_opts *o, tool_worker *w, const char *line,
+                       size_t len)
+{
+    cJSON *rec = cJSON_ParseWithLength(line, len);
+    if (!rec || !cJSON_IsObject(rec)) {
+        put_error(NULL, "not a JSON object");
+        cJSON_Delete(rec);
+        return;
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, o->id_field);
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(rec, o->url_field);
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(rec, o->text_field);
+    const cJSON *html = cJSON_GetObjectItemCaseSensitive(rec, o->html_field);
+    const cJSON *body = cJSON_IsString(text) ? text : html;
+    if (!cJSON_IsString(body)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "no string field \"%s\" or \"%s\"",
+                 o->text_field, o->html_field);
+        put_error(id, msg);
+        cJSON_Delete(rec);
+        return;
+    }
+    const char *src = body->valuestring;
+    FILE *in = fmemopen((void *)src, strlen(src) ? strlen(src) : 1, "rb");
+    char *out = NULL;
+    size_t out_len = 0;
+    FILE *mem = open_memstream(&out, &out_len);
+    if (!in || !mem) {
+        put_error(id, "out of memory");
+        if (in)
+            fclose(in);
+        if (mem)
+            fclose(mem);
+        free(out);
+        cJSON_Delete(rec);
+        return;
+    }
+    if (!strlen(src))
+        fgetc(in); /* fmemopen needs a size > 0: consume the one byte */
+    tool_summary sum;
+    char err[256];
+    const char *name = cJSON_IsString(url) ? url->valuestring
+                       : cJSON_IsString(id) ? id->valuestring
+                                            : NULL;
+    tool_worker_convert(w, in, name, mem, &sum, err, sizeof err);
+    fclose(in);
+    fclose(mem);
+    /* splice the record's id and url in front of the document's members */
+    cJSON *head = cJSON_CreateObject();
+    cJSON_AddItemToObject(head, "id", id ? cJSON_Duplicate(id, 1)
+                                         : cJSON_CreateNull());
+    if (url)
+        cJSON_AddItemToObject(head, "url", cJSON_Duplicate(url, 1));
+    char *h = cJSON_PrintUnformatted(head);
+    if (h && out && out_len > 2 && out[0] == '{') {
+        fwrite(h, 1, strlen(h) - 1, stdout); /* without its '}' */
+        fputc(',', stdout);
+        /* the document object, without its '{' and its newline */
+        size_t n = out_len - 1;
+        while (n > 1 && (out[n - 1] == '\n'))
+            n--;
+        fwrite(out + 1, 1, n - 1, stdout);
+        fputc('\n', stdout);
+    } else {
+        put_error(id, "conversion failed");
+    }
+    free(h);
+    cJSON_Delete(head);
+    free(out);
+    cJSON_Delete(rec);
+}
+
+int tool_filter(const tool_opts *o, const zc_rules *rules)
+{
+    tool_opts fo = *o;
+    fo.json_flags &= ~(unsigned)ZC_JSON_PRETTY; /* one line per record */
+    tool_worker *w = tool_worker_new(&fo, rules);
+    if (!w) {
+        fprintf(stderr, "zhengce: out of memory\n");
+        return EXIT_INPUT;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = EXIT_OK;
+    size_t lineno = 0;
+    while (!tool_interrupted && (n = getline(&line, &cap, stdin)) >= 0) {
+        lineno++;
+        size_t len = (size_t)n;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (len > MAX_RECORD) {
+            put_error(NULL, "record too large");
+            rc = EXIT_INPUT;
+        } else if (len == 0) {
+            put_error(NULL, "empty record");
+            rc = EXIT_INPUT;
+        } else {
+            one_record(&fo, w, line, len);
+        }
+        if (fflush(stdout) != 0) {
+            fprintf(stderr, "zhengce: cannot write output: %s\n",
+                    strerror(errno));
+            rc = EXIT_INPUT;
+            break;
+        }
+    }
+    free(line);
+    tool_worker_free(w);
+    return tool_interrupted ? EXIT_INTERRUPTED : rc;
+}
