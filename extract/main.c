@@ -135,6 +135,18 @@ int main(int argc, char **argv)
     bool only_files = false;
     for (int i = command ? 2 : 1; i < argc; i++) {
         const char *a = argv[i];
+        char opt[64];
+        const char *attached = NULL; /* --jobs=2, -j2 */
+        const char *eq = strncmp(a, "--", 2) ? NULL : strchr(a, '=');
+        if (eq && (size_t)(eq - a) < sizeof opt) {
+            memcpy(opt, a, (size_t)(eq - a));
+            opt[eq - a] = '\0';
+            attached = eq + 1;
+            a = opt;
+        } else if (!strncmp(a, "-j", 2) && a[2]) {
+            attached = a + 2;
+            a = "-j";
+        }
         if (only_files || a[0] != '-' || !strcmp(a, "-")) {
             files[n_files++] = argv[i];
             continue;
@@ -169,11 +181,11 @@ int main(int argc, char **argv)
             o.quiet = true;
             o.progress = false;
         } else if (takes_value(a)) {
-            if (i + 1 >= argc) {
+            if (!attached && i + 1 >= argc) {
                 free(files);
                 return die_usage("option requires an argument:", a);
             }
-            const char *v = argv[++i];
+            const char *v = attached ? attached : argv[++i];
             size_t n;
             if (!strcmp(a, "-o") || !strcmp(a, "--output"))
                 o.outdir = v;
