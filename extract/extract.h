@@ -286,6 +286,11 @@ typedef struct zc_callbacks {
     int (*document)(const zc_document *doc, void *ud);
     int (*section)(const zc_section *section, void *ud);
     int (*warning)(const zc_warning *warning, void *ud);
+    /* The decoded text itself, in order, as it is produced: `offset` is the
+     * decoded-text offset of buf[0].  Concatenated, the calls give exactly
+     * the text every span points into (a review page needs it whole).  May
+     * be NULL; most users leave it so. */
+    int (*text)(const char *buf, size_t len, size_t offset, void *ud);
     void *ud;
 } zc_callbacks;
 

@@ -273,6 +273,14 @@ static zc_status push(zc_parser *p, const char *buf, size_t len, bool final)
     zc_status st = zc_decoder_feed(p->decoder, buf, len, final, &p->decoded);
     if (st != ZC_OK)
         return fail(p, st);
+    if (p->cb.text && p->decoded.len) {
+        p->in_callback = true;
+        int rc = p->cb.text(p->decoded.data, p->decoded.len,
+                            p->stats.decoded_bytes, p->cb.ud);
+        p->in_callback = false;
+        if (rc)
+            return fail(p, ZC_ERR_ABORTED);
+    }
     p->stats.decoded_bytes += p->decoded.len;
     st = zc_segmenter_feed(p->seg, p->decoded.data, p->decoded.len);
     if (st == ZC_OK && final)

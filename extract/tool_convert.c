@@ -71,7 +71,7 @@ tool_worker *tool_worker_new(const tool_opts *o, const zc_rules *rules)
         return NULL;
     w->o = o;
     w->buf = malloc(o->chunk);
-    zc_callbacks cb = {tee_document, tee_section, tee_warning, w};
+    zc_callbacks cb = {tee_document, tee_section, tee_warning, NULL, w};
     w->p = zc_parser_new(rules, &o->opt, &cb);
     if (!w->buf || !w->p) {
         tool_worker_free(w);
