@@ -1,202 +1,424 @@
 /*
  * emit_json.c - the JSON renderer.  The only file that includes cJSON.
  *
+ * One code path writes the structure: a small streaming writer that
+ * escapes straight into a buffer and flushes it to the FILE* every 64 KiB,
+ * so a 16 MiB section text is never copied into a tree (cJSON would hold
+ * it twice: as a string and again as printed).  --pretty and the cJSON
+ * entry points (zc_section_to_json) reparse that output with cJSON, which
+ * is fine for the sizes people pretty-print.
+ *
  * Key order in a document object: schema, document, sections, source,
  * warnings, stats.  "source" comes last because its size and sha256 are
  * known only at the end of a streamed document.
  */
 #include "extract_json.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* cJSON wants NUL-terminated strings; zc_str is not. */
-static cJSON *str_json(zc_str s)
-{
-    if (!s.ptr)
-        return cJSON_CreateNull();
-    char stackbuf[256];
-    char *tmp = s.len < sizeof stackbuf ? stackbuf : malloc(s.len + 1);
-    if (!tmp)
-        return NULL;
-    memcpy(tmp, s.ptr, s.len);
-    tmp[s.len] = '\0';
-    cJSON *j = cJSON_CreateString(tmp);
-    if (tmp != stackbuf)
-        free(tmp);
-    return j;
-}
+/* ---- a streaming JSON writer ------------------------------------------- */
 
-static cJSON *cstr_json(const char *s)
-{
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
+typedef struct jw {
+    FILE *out;  /* flushed to when `buf` fills; NULL: keep everything */
+    char *buf;
+    size_t len, cap;
+    bool oom;
+    bool comma; /* a value was written at this nesting level           */
+} jw;
 
-static cJSON *span_json(size_t a, size_t b)
-{
-    cJSON *arr = cJSON_CreateArray();
-    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
-    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
-    return arr;
-}
+#define JW_FLUSH (64 * 1024)
 
-static cJSON *units_json(const zc_unit *u, size_t n)
+static void jw_flush(jw *w)
 {
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(arr, str_json(u[i].name));
-    return arr;
-}
-
-static void add_rule(cJSON *o, const char *rule, unsigned flags)
-{
-    if ((flags & ZC_JSON_EXPLAIN) && rule)
-        cJSON_AddStringToObject(o, "rule", rule);
-}
-
-static cJSON *assignment_json(const zc_assignment *a, unsigned flags)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "lead", units_json(a->lead, a->n_lead));
-    cJSON_AddItemToObject(o, "responsible",
-                          units_json(a->responsible, a->n_responsible));
-    cJSON_AddItemToObject(o, "cooperating",
-                          units_json(a->cooperating, a->n_cooperating));
-    cJSON_AddItemToObject(o, "text", str_json(a->text));
-    cJSON_AddItemToObject(o, "span", span_json(a->span.start, a->span.end));
-    cJSON_AddItemToObject(o, "covers",
-                          span_json(a->covers.start, a->covers.end));
-    add_rule(o, a->rule, flags);
-    return o;
-}
-
-static cJSON *deadline_json(const zc_deadline *d, unsigned flags)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "text", str_json(d->text));
-    cJSON_AddItemToObject(o, "date", cstr_json(d->date[0] ? d->date : NULL));
-    if (d->date_from[0])
-        cJSON_AddStringToObject(o, "date_from", d->date_from);
-    cJSON_AddItemToObject(o, "kind", cstr_json(d->kind));
-    if (d->amount_unit) {
-        cJSON_AddNumberToObject(o, "amount", d->amount);
-        cJSON_AddStringToObject(o, "amount_unit", d->amount_unit);
+    if (w->out && w->len) {
+        if (fwrite(w->buf, 1, w->len, w->out) != w->len)
+            w->oom = true;
+        w->len = 0;
     }
-    cJSON_AddItemToObject(o, "span", span_json(d->span.start, d->span.end));
-    add_rule(o, d->rule, flags);
-    return o;
 }
 
-static cJSON *target_json(const zc_target *t, unsigned flags)
+static void jw_raw(jw *w, const char *s, size_t n)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "text", str_json(t->text));
-    cJSON_AddNumberToObject(o, "value", t->value);
-    if (t->value_max != t->value)
-        cJSON_AddNumberToObject(o, "value_max", t->value_max);
-    cJSON_AddItemToObject(o, "unit", cstr_json(t->unit));
-    cJSON_AddItemToObject(o, "op", cstr_json(t->op));
-    cJSON_AddItemToObject(o, "metric", t->metric.ptr ? str_json(t->metric)
-                                                      : cJSON_CreateString(""));
-    cJSON_AddItemToObject(o, "kind", cstr_json(t->kind));
-    cJSON_AddItemToObject(o, "span", span_json(t->span.start, t->span.end));
-    add_rule(o, t->rule, flags);
-    return o;
+    if (w->oom)
+        return;
+    if (w->len + n > w->cap) {
+        if (w->out && w->len >= JW_FLUSH) {
+            jw_flush(w);
+            if (n <= w->cap)
+                goto copy;
+        }
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->len + n)
+            cap *= 2;
+        char *b = realloc(w->buf, cap);
+        if (!b) {
+            w->oom = true;
+            return;
+        }
+        w->buf = b;
+        w->cap = cap;
+    }
+copy:
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    if (w->out && w->len >= JW_FLUSH)
+        jw_flush(w);
 }
 
-static cJSON *quantity_json(const zc_quantity *q, unsigned flags)
+static void jw_lit(jw *w, const char *s)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "text", str_json(q->text));
-    cJSON_AddNumberToObject(o, "value", q->value);
-    cJSON_AddItemToObject(o, "unit", str_json(q->unit));
-    cJSON_AddItemToObject(o, "op", cstr_json(q->op));
-    cJSON_AddItemToObject(o, "span", span_json(q->span.start, q->span.end));
-    add_rule(o, q->rule, flags);
-    return o;
+    jw_raw(w, s, strlen(s));
+}
+
+/* A separator before the next value of an object or array. */
+static void jw_sep(jw *w)
+{
+    if (w->comma)
+        jw_raw(w, ",", 1);
+    w->comma = true;
+}
+
+static void jw_open(jw *w, char c)
+{
+    jw_sep(w);
+    jw_raw(w, &c, 1);
+    w->comma = false;
+}
+
+static void jw_close(jw *w, char c)
+{
+    jw_raw(w, &c, 1);
+    w->comma = true;
+}
+
+/* A JSON string: escapes quotes, backslashes and every control character;
+ * input is valid UTF-8 (the decoder guarantees it), copied in runs. */
+static void jw_strn(jw *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    jw_raw(w, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jw_raw(w, s + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t len = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            len = 6;
+        }
+        jw_raw(w, esc, len);
+    }
+    jw_raw(w, s + run, n - run);
+    jw_raw(w, "\"", 1);
+}
+
+static void jw_key(jw *w, const char *k)
+{
+    jw_sep(w);
+    jw_strn(w, k, strlen(k));
+    jw_raw(w, ":", 1);
+    w->comma = false;
+}
+
+static void jw_str(jw *w, const char *s)
+{
+    jw_sep(w);
+    if (s)
+        jw_strn(w, s, strlen(s));
+    else
+        jw_lit(w, "null");
+}
+
+static void jw_zstr(jw *w, zc_str s)
+{
+    jw_sep(w);
+    if (s.ptr)
+        jw_strn(w, s.ptr, s.len);
+    else
+        jw_lit(w, "null");
+}
+
+/* Shortest of %.15g / %.17g that reads back exactly (as cJSON does), so
+ * 79.81 prints as 79.81. */
+static void jw_num(jw *w, double d)
+{
+    char b[32];
+    jw_sep(w);
+    if (!isfinite(d)) {
+        jw_lit(w, "null");
+        return;
+    }
+    if (d == (double)(long long)d && fabs(d) < 1e15) {
+        snprintf(b, sizeof b, "%lld", (long long)d);
+    } else {
+        snprintf(b, sizeof b, "%.15g", d);
+        if (strtod(b, NULL) != d)
+            snprintf(b, sizeof b, "%.17g", d);
+    }
+    jw_lit(w, b);
+}
+
+static void jw_span(jw *w, size_t a, size_t b)
+{
+    jw_open(w, '[');
+    jw_num(w, (double)a);
+    jw_num(w, (double)b);
+    jw_close(w, ']');
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+static void rule(jw *w, const char *r, unsigned flags)
+{
+    if ((flags & ZC_JSON_EXPLAIN) && r) {
+        jw_key(w, "rule");
+        jw_str(w, r);
+    }
+}
+
+static void units(jw *w, const char *key, const zc_unit *u, size_t n)
+{
+    jw_key(w, key);
+    jw_open(w, '[');
+    for (size_t i = 0; i < n; i++)
+        jw_zstr(w, u[i].name);
+    jw_close(w, ']');
+}
+
+static void assignment(jw *w, const zc_assignment *a, unsigned flags)
+{
+    jw_open(w, '{');
+    units(w, "lead", a->lead, a->n_lead);
+    units(w, "responsible", a->responsible, a->n_responsible);
+    units(w, "cooperating", a->cooperating, a->n_cooperating);
+    jw_key(w, "text");
+    jw_zstr(w, a->text);
+    jw_key(w, "span");
+    jw_span(w, a->span.start, a->span.end);
+    jw_key(w, "covers");
+    jw_span(w, a->covers.start, a->covers.end);
+    rule(w, a->rule, flags);
+    jw_close(w, '}');
+}
+
+static void deadline(jw *w, const zc_deadline *d, unsigned flags)
+{
+    jw_open(w, '{');
+    jw_key(w, "text");
+    jw_zstr(w, d->text);
+    jw_key(w, "date");
+    jw_str(w, d->date[0] ? d->date : NULL);
+    if (d->date_from[0]) {
+        jw_key(w, "date_from");
+        jw_str(w, d->date_from);
+    }
+    jw_key(w, "kind");
+    jw_str(w, d->kind);
+    if (d->amount_unit) {
+        jw_key(w, "amount");
+        jw_num(w, d->amount);
+        jw_key(w, "amount_unit");
+        jw_str(w, d->amount_unit);
+    }
+    jw_key(w, "span");
+    jw_span(w, d->span.start, d->span.end);
+    rule(w, d->rule, flags);
+    jw_close(w, '}');
+}
+
+static void target(jw *w, const zc_target *t, unsigned flags)
+{
+    jw_open(w, '{');
+    jw_key(w, "text");
+    jw_zstr(w, t->text);
+    jw_key(w, "value");
+    jw_num(w, t->value);
+    if (t->value_max != t->value) {
+        jw_key(w, "value_max");
+        jw_num(w, t->value_max);
+    }
+    jw_key(w, "unit");
+    jw_str(w, t->unit);
+    jw_key(w, "op");
+    jw_str(w, t->op);
+    jw_key(w, "metric");
+    if (t->metric.ptr)
+        jw_zstr(w, t->metric);
+    else
+        jw_str(w, "");
+    jw_key(w, "kind");
+    jw_str(w, t->kind);
+    jw_key(w, "span");
+    jw_span(w, t->span.start, t->span.end);
+    rule(w, t->rule, flags);
+    jw_close(w, '}');
+}
+
+static void quantity(jw *w, const zc_quantity *q, unsigned flags)
+{
+    jw_open(w, '{');
+    jw_key(w, "text");
+    jw_zstr(w, q->text);
+    jw_key(w, "value");
+    jw_num(w, q->value);
+    jw_key(w, "unit");
+    jw_zstr(w, q->unit);
+    jw_key(w, "op");
+    jw_str(w, q->op);
+    jw_key(w, "span");
+    jw_span(w, q->span.start, q->span.end);
+    rule(w, q->rule, flags);
+    jw_close(w, '}');
+}
+
+static void section(jw *w, const zc_section *s, unsigned flags)
+{
+    jw_open(w, '{');
+    jw_key(w, "id");
+    jw_str(w, s->id);
+    if (s->parent) {
+        jw_key(w, "parent");
+        jw_str(w, s->parent);
+    }
+    jw_key(w, "level");
+    jw_num(w, s->level);
+    if (s->level) {
+        jw_key(w, "number");
+        jw_num(w, s->number);
+        jw_key(w, "marker");
+        jw_zstr(w, s->marker);
+        jw_key(w, "style");
+        jw_str(w, s->style);
+    }
+    jw_key(w, "heading");
+    jw_zstr(w, s->heading);
+    jw_key(w, "span");
+    jw_span(w, s->start, s->end);
+    if (!(flags & ZC_JSON_NO_TEXT)) {
+        jw_key(w, "text");
+        jw_zstr(w, s->text);
+    }
+    if (s->truncated) {
+        jw_key(w, "truncated");
+        jw_sep(w);
+        jw_lit(w, "true");
+    }
+    jw_key(w, "items");
+    jw_open(w, '[');
+    for (size_t i = 0; i < s->n_items; i++) {
+        jw_open(w, '{');
+        jw_key(w, "marker");
+        jw_zstr(w, s->items[i].marker);
+        jw_key(w, "number");
+        jw_num(w, s->items[i].number);
+        jw_key(w, "span");
+        jw_span(w, s->items[i].span.start, s->items[i].span.end);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_key(w, "assignments");
+    jw_open(w, '[');
+    for (size_t i = 0; i < s->n_assignments; i++)
+        assignment(w, &s->assignments[i], flags);
+    jw_close(w, ']');
+    jw_key(w, "deadlines");
+    jw_open(w, '[');
+    for (size_t i = 0; i < s->n_deadlines; i++)
+        deadline(w, &s->deadlines[i], flags);
+    jw_close(w, ']');
+    jw_key(w, "targets");
+    jw_open(w, '[');
+    for (size_t i = 0; i < s->n_targets; i++)
+        target(w, &s->targets[i], flags);
+    jw_close(w, ']');
+    jw_key(w, "quantities");
+    jw_open(w, '[');
+    for (size_t i = 0; i < s->n_quantities; i++)
+        quantity(w, &s->quantities[i], flags);
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+static void document(jw *w, const zc_document *d)
+{
+    jw_open(w, '{');
+    jw_key(w, "title");
+    jw_str(w, d->title);
+    jw_key(w, "wrapper_title");
+    jw_str(w, d->wrapper_title);
+    jw_key(w, "doc_number");
+    jw_str(w, d->doc_number);
+    jw_key(w, "index_number");
+    jw_str(w, d->index_number);
+    jw_key(w, "issuer");
+    jw_str(w, d->issuer);
+    jw_key(w, "issue_date");
+    jw_str(w, d->issue_date);
+    jw_key(w, "publish_date");
+    jw_str(w, d->publish_date);
+    jw_key(w, "recipients");
+    jw_open(w, '[');
+    for (size_t i = 0; i < d->n_recipients; i++)
+        jw_str(w, d->recipients[i]);
+    jw_close(w, ']');
+    jw_key(w, "year");
+    if (d->year)
+        jw_num(w, d->year);
+    else
+        jw_str(w, NULL);
+    jw_close(w, '}');
+}
+
+/* Render into memory and parse: the cJSON entry points. */
+static cJSON *reparse(jw *w)
+{
+    cJSON *j = w->oom ? NULL : cJSON_ParseWithLength(w->buf, w->len);
+    free(w->buf);
+    return j;
 }
 
 cJSON *zc_section_to_json(const zc_section *s, unsigned flags)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "id", s->id);
-    if (s->parent)
-        cJSON_AddStringToObject(o, "parent", s->parent);
-    cJSON_AddNumberToObject(o, "level", s->level);
-    if (s->level) {
-        cJSON_AddNumberToObject(o, "number", s->number);
-        cJSON_AddItemToObject(o, "marker", str_json(s->marker));
-        cJSON_AddStringToObject(o, "style", s->style);
-    }
-    cJSON_AddItemToObject(o, "heading", str_json(s->heading));
-    cJSON_AddItemToObject(o, "span", span_json(s->start, s->end));
-    if (!(flags & ZC_JSON_NO_TEXT))
-        cJSON_AddItemToObject(o, "text", str_json(s->text));
-    if (s->truncated)
-        cJSON_AddTrueToObject(o, "truncated");
-
-    cJSON *items = cJSON_AddArrayToObject(o, "items");
-    for (size_t i = 0; i < s->n_items; i++) {
-        cJSON *it = cJSON_CreateObject();
-        cJSON_AddItemToObject(it, "marker", str_json(s->items[i].marker));
-        cJSON_AddNumberToObject(it, "number", s->items[i].number);
-        cJSON_AddItemToObject(it, "span", span_json(s->items[i].span.start,
-                                                    s->items[i].span.end));
-        cJSON_AddItemToArray(items, it);
-    }
-    cJSON *a = cJSON_AddArrayToObject(o, "assignments");
-    for (size_t i = 0; i < s->n_assignments; i++)
-        cJSON_AddItemToArray(a, assignment_json(&s->assignments[i], flags));
-    cJSON *d = cJSON_AddArrayToObject(o, "deadlines");
-    for (size_t i = 0; i < s->n_deadlines; i++)
-        cJSON_AddItemToArray(d, deadline_json(&s->deadlines[i], flags));
-    cJSON *t = cJSON_AddArrayToObject(o, "targets");
-    for (size_t i = 0; i < s->n_targets; i++)
-        cJSON_AddItemToArray(t, target_json(&s->targets[i], flags));
-    cJSON *q = cJSON_AddArrayToObject(o, "quantities");
-    for (size_t i = 0; i < s->n_quantities; i++)
-        cJSON_AddItemToArray(q, quantity_json(&s->quantities[i], flags));
-    return o;
+    jw w = {0};
+    section(&w, s, flags);
+    return reparse(&w);
 }
 
 cJSON *zc_document_to_json(const zc_document *d)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddItemToObject(o, "title", cstr_json(d->title));
-    cJSON_AddItemToObject(o, "wrapper_title", cstr_json(d->wrapper_title));
-    cJSON_AddItemToObject(o, "doc_number", cstr_json(d->doc_number));
-    cJSON_AddItemToObject(o, "index_number", cstr_json(d->index_number));
-    cJSON_AddItemToObject(o, "issuer", cstr_json(d->issuer));
-    cJSON_AddItemToObject(o, "issue_date", cstr_json(d->issue_date));
-    cJSON_AddItemToObject(o, "publish_date", cstr_json(d->publish_date));
-    cJSON *r = cJSON_AddArrayToObject(o, "recipients");
-    for (size_t i = 0; i < d->n_recipients; i++)
-        cJSON_AddItemToArray(r, cJSON_CreateString(d->recipients[i]));
-    if (d->year)
-        cJSON_AddNumberToObject(o, "year", d->year);
-    else
-        cJSON_AddNullToObject(o, "year");
-    return o;
+    jw w = {0};
+    document(&w, d);
+    return reparse(&w);
 }
 
-/* ---- the writer -------------------------------------------------------- */
+/* ---- the writer ------------------------------------------------------------ */
 
 struct zc_json_writer {
     FILE *out;
     unsigned flags;
     char *path, *format;
-    bool head_written;   /* compact mode: "{…,"sections":[" is out */
-    size_t n_sections;
-    cJSON *doc;          /* pretty mode: the whole object             */
-    cJSON *sections;     /* pretty mode: its "sections" array         */
-    cJSON *document;     /* the "document" record, once known         */
-    cJSON *warnings;
-    bool io_error;
+    jw w;             /* compact output, streamed to `out` (or, with
+                         ZC_JSON_PRETTY, kept whole for reformatting) */
+    bool head_written;
+    bool doc_seen;
+    jw warnings;      /* the "warnings" array, kept until the end     */
 };
 
 zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags)
@@ -213,13 +435,12 @@ static void clear_doc(zc_json_writer *w)
 {
     free(w->path);
     free(w->format);
+    free(w->w.buf);
+    free(w->warnings.buf);
     w->path = w->format = NULL;
-    cJSON_Delete(w->doc);
-    cJSON_Delete(w->document);
-    cJSON_Delete(w->warnings);
-    w->doc = w->sections = w->document = w->warnings = NULL;
-    w->head_written = false;
-    w->n_sections = 0;
+    memset(&w->w, 0, sizeof w->w);
+    memset(&w->warnings, 0, sizeof w->warnings);
+    w->head_written = w->doc_seen = false;
 }
 
 void zc_json_writer_free(zc_json_writer *w)
@@ -247,90 +468,63 @@ zc_status zc_json_writer_begin(zc_json_writer *w, const char *path,
     clear_doc(w);
     w->path = dup(path);
     w->format = dup(format ? format : "text");
-    w->warnings = cJSON_CreateArray();
-    if ((path && !w->path) || !w->format || !w->warnings)
+    w->w.out = (w->flags & ZC_JSON_PRETTY) ? NULL : w->out;
+    if ((path && !w->path) || !w->format)
         return ZC_ERR_NOMEM;
+    jw_open(&w->warnings, '[');
     return ZC_OK;
 }
 
-static void put(zc_json_writer *w, const char *s)
-{
-    if (fputs(s, w->out) == EOF)
-        w->io_error = true;
-}
-
-static void put_json(zc_json_writer *w, const cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    if (!s) {
-        w->io_error = true;
-        return;
-    }
-    put(w, s);
-    free(s);
-}
-
-static void write_head(zc_json_writer *w)
+static void write_head(zc_json_writer *w, const zc_document *d)
 {
     if (w->head_written)
         return;
     w->head_written = true;
-    if (!w->document)
-        w->document = cJSON_CreateNull();
-    if (w->flags & ZC_JSON_PRETTY) {
-        w->doc = cJSON_CreateObject();
-        cJSON_AddStringToObject(w->doc, "schema", "zhengce/1");
-        cJSON_AddItemToObject(w->doc, "document", w->document);
-        w->document = NULL;
-        w->sections = cJSON_AddArrayToObject(w->doc, "sections");
-        return;
-    }
-    put(w, "{\"schema\":\"zhengce/1\",\"document\":");
-    put_json(w, w->document);
-    put(w, ",\"sections\":[");
+    jw_open(&w->w, '{');
+    jw_key(&w->w, "schema");
+    jw_str(&w->w, "zhengce/1");
+    jw_key(&w->w, "document");
+    if (d)
+        document(&w->w, d);
+    else
+        jw_str(&w->w, NULL);
+    jw_key(&w->w, "sections");
+    jw_open(&w->w, '[');
 }
 
 static int on_document(const zc_document *d, void *ud)
 {
     zc_json_writer *w = ud;
-    cJSON_Delete(w->document);
-    w->document = zc_document_to_json(d);
-    write_head(w);
-    return w->io_error;
+    write_head(w, d);
+    return w->w.oom;
 }
 
 static int on_section(const zc_section *s, void *ud)
 {
     zc_json_writer *w = ud;
-    write_head(w);
-    cJSON *j = zc_section_to_json(s, w->flags);
-    if (!j)
-        return 1;
-    if (w->flags & ZC_JSON_PRETTY) {
-        cJSON_AddItemToArray(w->sections, j);
-    } else {
-        if (w->n_sections)
-            put(w, ",");
-        put_json(w, j);
-        cJSON_Delete(j);
-    }
-    w->n_sections++;
-    return w->io_error;
+    write_head(w, NULL);
+    section(&w->w, s, w->flags);
+    return w->w.oom;
 }
 
 static int on_warning(const zc_warning *x, void *ud)
 {
     zc_json_writer *w = ud;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "code", x->code);
-    cJSON_AddNumberToObject(o, "offset", (double)x->offset);
-    cJSON_AddStringToObject(o, "message", x->message);
-    cJSON_AddItemToArray(w->warnings, o);
-    return 0;
+    jw *a = &w->warnings;
+    jw_open(a, '{');
+    jw_key(a, "code");
+    jw_str(a, x->code);
+    jw_key(a, "offset");
+    jw_num(a, (double)x->offset);
+    jw_key(a, "message");
+    jw_str(a, x->message);
+    jw_close(a, '}');
+    return a->oom;
 }
 
 void zc_json_writer_callbacks(zc_json_writer *w, zc_callbacks *cb)
 {
+    memset(cb, 0, sizeof *cb);
     cb->document = on_document;
     cb->section = on_section;
     cb->warning = on_warning;
@@ -340,61 +534,61 @@ void zc_json_writer_callbacks(zc_json_writer *w, zc_callbacks *cb)
 zc_status zc_json_writer_end(zc_json_writer *w, const zc_parser *p,
                              const char *error)
 {
-    write_head(w);
-    cJSON *src = cJSON_CreateObject();
-    cJSON_AddItemToObject(src, "path", cstr_json(w->path));
+    jw *o = &w->w;
+    write_head(w, NULL);
+    jw_close(o, ']'); /* sections */
     zc_stats st;
     zc_parser_stats(p, &st);
     char sha[65];
     zc_parser_sha256(p, sha);
-    cJSON_AddNumberToObject(src, "bytes", (double)st.input_bytes);
-    cJSON_AddStringToObject(src, "sha256", sha);
-    cJSON_AddStringToObject(src, "encoding", zc_parser_encoding(p));
-    cJSON_AddStringToObject(src, "format", w->format);
-    cJSON *stats = cJSON_CreateObject();
-    cJSON_AddNumberToObject(stats, "decoded_bytes", (double)st.decoded_bytes);
-    cJSON_AddNumberToObject(stats, "replacements", (double)st.replacements);
-    cJSON_AddNumberToObject(stats, "sections", (double)st.sections);
-    cJSON_AddNumberToObject(stats, "warnings", (double)st.warnings);
-
-    if (w->flags & ZC_JSON_PRETTY) {
-        cJSON_AddItemToObject(w->doc, "source", src);
-        cJSON_AddItemToObject(w->doc, "warnings", w->warnings);
-        w->warnings = NULL;
-        cJSON_AddItemToObject(w->doc, "stats", stats);
-        if (error)
-            cJSON_AddStringToObject(w->doc, "error", error);
-        char *s = cJSON_Print(w->doc);
-        if (s) {
-            put(w, s);
-            put(w, "\n");
-            free(s);
-        } else {
-            w->io_error = true;
-        }
-    } else {
-        put(w, "],\"source\":");
-        put_json(w, src);
-        put(w, ",\"warnings\":");
-        put_json(w, w->warnings);
-        put(w, ",\"stats\":");
-        put_json(w, stats);
-        if (error) {
-            cJSON *e = cJSON_CreateString(error);
-            put(w, ",\"error\":");
-            put_json(w, e);
-            cJSON_Delete(e);
-        }
-        put(w, "}\n");
-        cJSON_Delete(src);
+    jw_key(o, "source");
+    jw_open(o, '{');
+    jw_key(o, "path");
+    jw_str(o, w->path);
+    jw_key(o, "bytes");
+    jw_num(o, (double)st.input_bytes);
+    jw_key(o, "sha256");
+    jw_str(o, sha);
+    jw_key(o, "encoding");
+    jw_str(o, zc_parser_encoding(p));
+    jw_key(o, "format");
+    jw_str(o, w->format);
+    jw_close(o, '}');
+    jw_close(&w->warnings, ']');
+    jw_key(o, "warnings");
+    jw_sep(o);
+    jw_raw(o, w->warnings.buf, w->warnings.len);
+    jw_key(o, "stats");
+    jw_open(o, '{');
+    jw_key(o, "decoded_bytes");
+    jw_num(o, (double)st.decoded_bytes);
+    jw_key(o, "replacements");
+    jw_num(o, (double)st.replacements);
+    jw_key(o, "sections");
+    jw_num(o, (double)st.sections);
+    jw_key(o, "warnings");
+    jw_num(o, (double)st.warnings);
+    jw_close(o, '}');
+    if (error) {
+        jw_key(o, "error");
+        jw_str(o, error);
     }
-    if (w->flags & ZC_JSON_PRETTY)
-        stats = NULL;
-    cJSON_Delete(stats);
+    jw_close(o, '}');
+    bool bad = o->oom || w->warnings.oom;
+    if (w->flags & ZC_JSON_PRETTY) {
+        cJSON *j = bad ? NULL : cJSON_ParseWithLength(o->buf, o->len);
+        char *s = j ? cJSON_Print(j) : NULL;
+        if (!s || fputs(s, w->out) == EOF || fputc('\n', w->out) == EOF)
+            bad = true;
+        free(s);
+        cJSON_Delete(j);
+    } else {
+        jw_raw(o, "\n", 1);
+        jw_flush(o);
+        bad = bad || o->oom;
+    }
     clear_doc(w);
     if (fflush(w->out) == EOF)
-        w->io_error = true;
-    bool bad = w->io_error;
-    w->io_error = false;
+        bad = true;
     return bad ? ZC_ERR_IO : ZC_OK;
 }
