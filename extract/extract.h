@@ -307,8 +307,10 @@ typedef enum zc_year_before {
 
 typedef struct zc_options {
     /* Largest top-level section kept in memory, in bytes.  Beyond it the
-     * section's text is cut, the section is flagged `truncated` and a
-     * warning is given.  Default 16 MiB. */
+     * section's text is cut, the section is flagged `truncated`, a warning
+     * is given, and the text up to the next section is not reported
+     * (sections after it are).  Real top-level sections are well under a
+     * megabyte.  Default 4 MiB. */
     size_t max_section_bytes;
     /* Deepest section nesting; deeper markers are left in the text.
      * Default 8. */

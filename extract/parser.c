@@ -38,7 +38,7 @@ struct zc_parser {
 void zc_options_init(zc_options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    opt->max_section_bytes = (size_t)16 << 20;
+    opt->max_section_bytes = (size_t)4 << 20;
     opt->max_depth = 8;
     opt->match_limit = 1000000;
     opt->heap_limit_kib = 20000;
@@ -73,6 +73,14 @@ static void decode_warn(void *ud, const char *code, size_t offset,
 
 /* ---- groups to sections ------------------------------------------------------- */
 
+/* Largest n' <= n that ends on a character boundary of s. */
+static size_t utf8_floor(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 static bool is_report(const zc_document *d)
 {
     const char *t = d->title ? d->title : d->wrapper_title;
@@ -87,10 +95,13 @@ static int on_group(const zc_group *g, void *ud)
     zc_parser *p = ud;
     if (g->n_nodes && g->nodes[0].level == 0 && !p->doc_sent) {
         const zc_node *root = &g->nodes[0];
-        size_t rest = root->end - g->base;
+        /* a cover notice and page header fit in far less than this; a
+         * preamble that does not is read from its start only */
+        size_t max_meta = (size_t)256 << 10;
+        size_t plen = root->end - root->start, rest = root->end - g->base;
         zc_meta_read(p->meta, g->text + (root->start - g->base),
-                     root->end - root->start, g->text + rest,
-                     g->len > rest ? g->len - rest : 0);
+                     plen < max_meta ? plen : utf8_floor(g->text + (root->start - g->base), max_meta),
+                     g->text + rest, g->len > rest ? g->len - rest : 0);
         p->doc_sent = true;
         if (p->cb.document) {
             p->in_callback = true;
@@ -169,10 +180,12 @@ static int on_group(const zc_group *g, void *ud)
         s.quantities = x->quantities;
         s.n_quantities = x->n_quantities;
         if (n->truncated) {
-            char msg[128];
+            char msg[256];
             snprintf(msg, sizeof msg,
-                     "section %s cut at %zu bytes (max_section_bytes)", n->id,
-                     p->opt.max_section_bytes);
+                     "section %s is longer than max_section_bytes (%zu): its "
+                     "text is cut here and the rest, up to the next section, "
+                     "is not reported",
+                     n->id, p->opt.max_section_bytes);
             warn(p, "truncated-section", n->end, msg);
         }
         p->stats.sections++;
