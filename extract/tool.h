@@ -94,6 +94,32 @@ cJSON *tool_expectation(const tool_opts *o, const zc_rules *rules,
  * DIR/NAME.expected.json. */
 int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir);
 
+/* How eval compares, shared with the review page so the two never drift:
+ * a document (output or expectation) is reduced to one key per thing per
+ * field, a JSON array of the compared values; equal keys match as a
+ * multiset.  `item` and `section` point into the document (section is NULL
+ * for metadata), `seq` is the document order. */
+enum { TOOL_F_SECTIONS, TOOL_F_ITEMS, TOOL_F_METADATA, TOOL_F_ASSIGNMENTS,
+       TOOL_F_DEADLINES, TOOL_F_TARGETS, TOOL_F_QUANTITIES, TOOL_F_COUNT };
+extern const char *const tool_field_name[TOOL_F_COUNT];
+typedef struct tool_key {
+    char *key;
+    const cJSON *item, *section;
+    size_t seq;
+} tool_key;
+typedef struct tool_keys {
+    tool_key *k;
+    size_t n, cap;
+} tool_keys;
+void tool_eval_collect(const cJSON *doc, tool_keys out[TOOL_F_COUNT]);
+void tool_keys_sort(tool_keys *ks); /* by key, then document order */
+void tool_keys_free(tool_keys *ks);
+
+/* zhengce review [--expected FILE] NOTICE: one self-contained HTML page
+ * with every extracted item highlighted in the text (tool_review.c). */
+int tool_review(const tool_opts *o, const zc_rules *rules,
+                const char *expected, char **files, size_t n_files);
+
 /* mkdir(2) that is happy when the directory exists. */
 bool mkdir_if_missing(const char *path);
 

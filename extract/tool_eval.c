@@ -22,23 +22,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { F_SECTIONS, F_ITEMS, F_METADATA, F_ASSIGNMENTS, F_DEADLINES,
-       F_TARGETS, F_QUANTITIES, F_COUNT };
-
-static const char *const field_name[F_COUNT] = {
+const char *const tool_field_name[TOOL_F_COUNT] = {
     "sections", "items", "metadata", "assignments", "deadlines", "targets",
     "quantities"};
-
-typedef struct keys {
-    char **k;
-    size_t n, cap;
-} keys;
 
 typedef struct score {
     size_t tp, fp, fn;
 } score;
 
-static void add_key(keys *ks, cJSON *parts)
+static void add_key(tool_keys *ks, cJSON *parts, const cJSON *item,
+                    const cJSON *section)
 {
     char *s = cJSON_PrintUnformatted(parts);
     cJSON_Delete(parts);
@@ -46,7 +39,7 @@ static void add_key(keys *ks, cJSON *parts)
         return;
     if (ks->n == ks->cap) {
         size_t cap = ks->cap ? ks->cap * 2 : 64;
-        char **k = realloc(ks->k, cap * sizeof *k);
+        tool_key *k = realloc(ks->k, cap * sizeof *k);
         if (!k) {
             free(s);
             return;
@@ -54,7 +47,8 @@ static void add_key(keys *ks, cJSON *parts)
         ks->k = k;
         ks->cap = cap;
     }
-    ks->k[ks->n++] = s;
+    ks->k[ks->n] = (tool_key){s, item, section, ks->n};
+    ks->n++;
 }
 
 static void pick(cJSON *parts, const cJSON *o, const char *const *names)
@@ -66,8 +60,7 @@ static void pick(cJSON *parts, const cJSON *o, const char *const *names)
     }
 }
 
-/* Reduce a document (output or expectation) to keys per field. */
-static void collect(const cJSON *doc, keys out[F_COUNT])
+void tool_eval_collect(const cJSON *doc, tool_keys out[TOOL_F_COUNT])
 {
     static const char *const sec_keys[] = {"id", "level", "marker", "heading",
                                            NULL};
@@ -83,16 +76,16 @@ static void collect(const cJSON *doc, keys out[F_COUNT])
         int field;
         const char *array;
         const char *const *names;
-    } items[] = {{F_ASSIGNMENTS, "assignments", asg_keys},
-                 {F_DEADLINES, "deadlines", dl_keys},
-                 {F_TARGETS, "targets", tg_keys},
-                 {F_QUANTITIES, "quantities", qt_keys}};
+    } items[] = {{TOOL_F_ASSIGNMENTS, "assignments", asg_keys},
+                 {TOOL_F_DEADLINES, "deadlines", dl_keys},
+                 {TOOL_F_TARGETS, "targets", tg_keys},
+                 {TOOL_F_QUANTITIES, "quantities", qt_keys}};
     const cJSON *sec;
     cJSON_ArrayForEach(sec, cJSON_GetObjectItemCaseSensitive(doc, "sections"))
     {
         cJSON *p = cJSON_CreateArray();
         pick(p, sec, sec_keys);
-        add_key(&out[F_SECTIONS], p);
+        add_key(&out[TOOL_F_SECTIONS], p, sec, sec);
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(sec, "id");
         const cJSON *it;
         cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(sec, "items"))
@@ -104,7 +97,7 @@ static void collect(const cJSON *doc, keys out[F_COUNT])
             const cJSON *span = cJSON_GetObjectItemCaseSensitive(it, "span");
             cJSON_AddItemToArray(
                 q, cJSON_Duplicate(cJSON_GetArrayItem(span, 0), 1));
-            add_key(&out[F_ITEMS], q);
+            add_key(&out[TOOL_F_ITEMS], q, it, sec);
         }
         for (size_t f = 0; f < sizeof items / sizeof items[0]; f++) {
             cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(
@@ -113,7 +106,7 @@ static void collect(const cJSON *doc, keys out[F_COUNT])
                 cJSON *q = cJSON_CreateArray();
                 cJSON_AddItemToArray(q, cJSON_Duplicate(id, 1));
                 pick(q, it, items[f].names);
-                add_key(&out[items[f].field], q);
+                add_key(&out[items[f].field], q, it, sec);
             }
         }
     }
@@ -130,33 +123,44 @@ static void collect(const cJSON *doc, keys out[F_COUNT])
                 cJSON *q = cJSON_CreateArray();
                 cJSON_AddItemToArray(q, cJSON_CreateString(m->string));
                 cJSON_AddItemToArray(q, cJSON_Duplicate(e, 1));
-                add_key(&out[F_METADATA], q);
+                add_key(&out[TOOL_F_METADATA], q, e, NULL);
             }
             continue;
         }
         cJSON *q = cJSON_CreateArray();
         cJSON_AddItemToArray(q, cJSON_CreateString(m->string));
         cJSON_AddItemToArray(q, cJSON_Duplicate(m, 1));
-        add_key(&out[F_METADATA], q);
+        add_key(&out[TOOL_F_METADATA], q, m, NULL);
     }
 }
 
-static int cmp_str(const void *a, const void *b)
+/* By key, then in document order, so duplicates pair up in order. */
+static int cmp_key(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const tool_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void tool_keys_sort(tool_keys *ks)
+{
+    qsort(ks->k, ks->n, sizeof *ks->k, cmp_key);
 }
 
 /* Multiset comparison of sorted key lists; prints the differences. */
-static score compare(keys *got, keys *want, const char *doc,
+static score compare(tool_keys *got, tool_keys *want, const char *doc,
                      const char *field, bool verbose)
 {
     score s = {0, 0, 0};
-    qsort(got->k, got->n, sizeof *got->k, cmp_str);
-    qsort(want->k, want->n, sizeof *want->k, cmp_str);
+    tool_keys_sort(got);
+    tool_keys_sort(want);
     size_t i = 0, j = 0;
     while (i < got->n || j < want->n) {
         int c = i >= got->n ? 1 : j >= want->n ? -1
-                                               : strcmp(got->k[i], want->k[j]);
+                                               : strcmp(got->k[i].key,
+                                                        want->k[j].key);
         if (c == 0) {
             s.tp++;
             i++;
@@ -164,22 +168,23 @@ static score compare(keys *got, keys *want, const char *doc,
         } else if (c < 0) {
             s.fp++;
             if (verbose)
-                printf("  %s %s extra:   %s\n", doc, field, got->k[i]);
+                printf("  %s %s extra:   %s\n", doc, field, got->k[i].key);
             i++;
         } else {
             s.fn++;
             if (verbose)
-                printf("  %s %s missing: %s\n", doc, field, want->k[j]);
+                printf("  %s %s missing: %s\n", doc, field,
+                       want->k[j].key);
             j++;
         }
     }
     return s;
 }
 
-static void free_keys(keys *ks)
+void tool_keys_free(tool_keys *ks)
 {
     for (size_t i = 0; i < ks->n; i++)
-        free(ks->k[i]);
+        free(ks->k[i].key);
     free(ks->k);
     memset(ks, 0, sizeof *ks);
 }
@@ -229,7 +234,7 @@ int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir)
     closedir(d);
     qsort(names, n, sizeof *names, name_cmp);
 
-    score total[F_COUNT];
+    score total[TOOL_F_COUNT];
     memset(total, 0, sizeof total);
     int rc = EXIT_OK;
     size_t scored = 0;
@@ -263,28 +268,28 @@ int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir)
             rc = EXIT_INPUT;
             continue;
         }
-        keys kg[F_COUNT], kw[F_COUNT];
+        tool_keys kg[TOOL_F_COUNT], kw[TOOL_F_COUNT];
         memset(kg, 0, sizeof kg);
         memset(kw, 0, sizeof kw);
-        collect(got, kg);
-        collect(want, kw);
-        score per[F_COUNT];
-        for (int fi = 0; fi < F_COUNT; fi++) {
-            score s = compare(&kg[fi], &kw[fi], names[i], field_name[fi],
+        tool_eval_collect(got, kg);
+        tool_eval_collect(want, kw);
+        score per[TOOL_F_COUNT];
+        for (int fi = 0; fi < TOOL_F_COUNT; fi++) {
+            score s = compare(&kg[fi], &kw[fi], names[i], tool_field_name[fi],
                               !o->quiet);
             per[fi] = s;
             total[fi].tp += s.tp;
             total[fi].fp += s.fp;
             total[fi].fn += s.fn;
-            free_keys(&kg[fi]);
-            free_keys(&kw[fi]);
+            tool_keys_free(&kg[fi]);
+            tool_keys_free(&kw[fi]);
         }
         /* one line per document: F1 of each field */
         printf("%-60.60s", names[i]);
-        for (int fi = 0; fi < F_COUNT; fi++) {
+        for (int fi = 0; fi < TOOL_F_COUNT; fi++) {
             double p = ratio(per[fi].tp, per[fi].tp + per[fi].fp);
             double r = ratio(per[fi].tp, per[fi].tp + per[fi].fn);
-            printf(" %s=%.3f", field_name[fi], p + r > 0 ? 2 * p * r / (p + r) : 0);
+            printf(" %s=%.3f", tool_field_name[fi], p + r > 0 ? 2 * p * r / (p + r) : 0);
         }
         printf("\n");
         scored++;
@@ -297,7 +302,7 @@ int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir)
     printf("\n%zu documents scored in %s\n\n", scored, dir);
     printf("%-12s %6s %6s %6s   %6s %6s %6s\n", "field", "tp", "fp", "fn",
            "P", "R", "F1");
-    for (int fi = 0; fi < F_COUNT; fi++)
-        print_row(field_name[fi], &total[fi]);
+    for (int fi = 0; fi < TOOL_F_COUNT; fi++)
+        print_row(tool_field_name[fi], &total[fi]);
     return rc;
 }
