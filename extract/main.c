@@ -17,6 +17,7 @@ static const char usage[] =
     "       zhengce --filter [OPTION]...        (JSON Lines in and out)\n"
     "       zhengce corpus add [--source URL] FILE...\n"
     "       zhengce eval [CORPUS_DIR]\n"
+    "       zhengce review [--expected FILE.expected.json] NOTICE > page.html\n"
     "\n"
     "Turn Chinese policy notices into structured JSON: sections, metadata,\n"
     "responsible units, deadlines and targets.  Each FILE gives one JSON\n"
@@ -36,6 +37,13 @@ static const char usage[] =
     "      --pretty         indent the JSON\n"
     "      --explain        add the rule (file:line) behind every item\n"
     "      --no-text        leave section text out of the output\n"
+    "\n"
+    "Review page (zhengce review):\n"
+    "  one self-contained HTML page: metadata, the section outline, and the\n"
+    "  text with every extracted item highlighted; hover or click an item\n"
+    "  for its values and rule\n"
+    "      --expected FILE  also mark items missing from the output or extra\n"
+    "                       in it against FILE, compared as eval compares\n"
     "\n"
     "Processing:\n"
     "  -j, --jobs N         convert N documents in parallel (default: the\n"
@@ -96,7 +104,7 @@ static const char *const valued[] = {
     "-o", "--output", "--rules", "--encoding", "--year-before",
     "--chunk-size", "-j", "--jobs", "--sqlite", "--csv", "--id-field",
     "--url-field", "--text-field", "--html-field", "--max-section-bytes",
-    "--source", NULL};
+    "--source", "--expected", NULL};
 
 static bool takes_value(const char *a)
 {
@@ -123,14 +131,16 @@ int main(int argc, char **argv)
     if (!o.rules_dir || !*o.rules_dir)
         o.rules_dir = ZC_DEFAULT_RULES_DIR;
 
-    const char *command = NULL; /* "corpus", "eval" */
+    const char *command = NULL; /* "corpus", "eval", "review" */
     bool filter = false;
     const char *source = NULL;
+    const char *expected = NULL; /* review --expected */
     char **files = calloc((size_t)argc + 1, sizeof *files);
     size_t n_files = 0;
     if (!files)
         return EXIT_INPUT;
-    if (argc > 1 && (!strcmp(argv[1], "corpus") || !strcmp(argv[1], "eval")))
+    if (argc > 1 && (!strcmp(argv[1], "corpus") || !strcmp(argv[1], "eval") ||
+                     !strcmp(argv[1], "review")))
         command = argv[1];
     bool only_files = false;
     for (int i = command ? 2 : 1; i < argc; i++) {
@@ -207,6 +217,8 @@ int main(int argc, char **argv)
                 o.html_field = v;
             else if (!strcmp(a, "--source"))
                 source = v;
+            else if (!strcmp(a, "--expected"))
+                expected = v;
             else if (!strcmp(a, "--year-before")) {
                 if (!strcmp(v, "inclusive"))
                     o.opt.year_before = ZC_YEAR_BEFORE_INCLUSIVE;
@@ -278,6 +290,8 @@ int main(int argc, char **argv)
     int rc;
     if (command && !strcmp(command, "corpus")) {
         rc = tool_corpus(&o, rules, source, (int)n_files - 1, files + 1);
+    } else if (command && !strcmp(command, "review")) {
+        rc = tool_review(&o, rules, expected, files, n_files);
     } else if (command) {
         rc = tool_eval(&o, rules, n_files ? files[0] : "corpus");
     } else if (filter) {
