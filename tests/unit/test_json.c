@@ -1,0 +1,478 @@
+/*
+ * test_json.c - the JSON writer (emit_json.c, extract_json.h).
+ *
+ * The output must be well-formed JSON whatever the text holds (control
+ * characters, quotes, backslashes, U+FFFD, sections bigger than the
+ * writer's 64 KiB flush buffer), in the documented key order, one object
+ * per line unless pretty-printed, and every extraction item rendered with
+ * the fields the schema documents.
+ *
+ *   test_json                      run the tests
+ *   test_json --write-sample FILE  write a document whose sections carry
+ *                                  every kind of extraction item (with
+ *                                  --explain), for the schema test
+ */
+#include "testutil.h"
+
+#include "extract_json.h"
+
+#include <stdbool.h>
+
+/* ---- helpers ------------------------------------------------------------- */
+
+typedef struct {
+    char *buf;
+    size_t len;
+    FILE *f;
+} memout;
+
+static void mo_open(memout *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    assert_non_null(m->f);
+}
+
+static void mo_close(memout *m)
+{
+    fclose(m->f);
+    m->f = NULL;
+}
+
+/* Convert `in` with the writer; returns the output (caller frees). */
+static char *convert(const char *in, size_t len, unsigned flags, size_t chunk,
+                     const char *error, size_t *out_len)
+{
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, flags);
+    assert_non_null(w);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, &cb);
+    assert_non_null(p);
+    assert_int_equal(zc_json_writer_begin(w, "dir/notice.txt", "text"),
+                     ZC_OK);
+    if (!chunk)
+        chunk = len ? len : 1;
+    for (size_t i = 0; i < len; i += chunk)
+        assert_int_equal(
+            zc_parser_feed(p, in + i, len - i < chunk ? len - i : chunk),
+            ZC_OK);
+    assert_int_equal(zc_parser_finish(p), ZC_OK);
+    assert_int_equal(zc_json_writer_end(w, p, error), ZC_OK);
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    *out_len = m.len;
+    return m.buf;
+}
+
+static cJSON *parse_one(const char *s, size_t n)
+{
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
+    if (!j)
+        fail_msg("not JSON near byte %zu: \"%.40s\"",
+                 end ? (size_t)(end - s) : 0, end ? end : "");
+    return j;
+}
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!v)
+        fail_msg("missing key \"%s\"", k);
+    return v;
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void document_shape_and_key_order(void **state)
+{
+    (void)state;
+    size_t len, n;
+    char *in = tu_read("parser/crlf_bom.txt", &len);
+    char *out = convert(in, len, 0, 7, NULL, &n);
+    /* one line: JSON Lines */
+    assert_true(n > 2);
+    assert_int_equal(out[n - 1], '\n');
+    assert_null(memchr(out, '\n', n - 1));
+    cJSON *j = parse_one(out, n);
+    static const char *const keys[] = {"schema",   "document", "sections",
+                                       "source",   "warnings", "stats"};
+    const cJSON *k = j->child;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++, k = k->next) {
+        assert_non_null(k);
+        assert_string_equal(k->string, keys[i]);
+    }
+    assert_null(k); /* no "error" */
+    assert_string_equal(get(j, "schema")->valuestring, "zhengce/1");
+    const cJSON *src = get(j, "source");
+    assert_string_equal(get(src, "path")->valuestring, "dir/notice.txt");
+    assert_int_equal(get(src, "bytes")->valueint, (int)len);
+    assert_string_equal(get(src, "encoding")->valuestring, "utf-8");
+    assert_string_equal(get(src, "format")->valuestring, "text");
+    assert_int_equal(strlen(get(src, "sha256")->valuestring), 64);
+    const cJSON *secs = get(j, "sections");
+    assert_int_equal(cJSON_GetArraySize(secs), 6);
+    const cJSON *root = cJSON_GetArrayItem(secs, 0);
+    assert_string_equal(get(root, "id")->valuestring, "0");
+    assert_true(cJSON_IsNull(get(root, "heading")));
+    assert_null(cJSON_GetObjectItemCaseSensitive(root, "parent"));
+    assert_null(cJSON_GetObjectItemCaseSensitive(root, "marker"));
+    const cJSON *s11 = cJSON_GetArrayItem(secs, 2);
+    assert_string_equal(get(s11, "id")->valuestring, "1.1");
+    assert_string_equal(get(s11, "parent")->valuestring, "1");
+    assert_string_equal(get(s11, "marker")->valuestring, "（一）");
+    assert_string_equal(get(s11, "style")->valuestring, "zh_paren");
+    assert_string_equal(get(s11, "heading")->valuestring, "指导思想");
+    assert_int_equal(get(s11, "level")->valueint, 2);
+    assert_int_equal(get(s11, "number")->valueint, 1);
+    static const char *const skeys[] = {
+        "id",   "parent", "level",       "number",    "marker",  "style",
+        "heading", "span", "text",       "items",     "assignments",
+        "deadlines", "targets", "quantities"};
+    k = s11->child;
+    for (size_t i = 0; i < sizeof skeys / sizeof skeys[0]; i++, k = k->next) {
+        assert_non_null(k);
+        assert_string_equal(k->string, skeys[i]);
+    }
+    /* the text is the decoded text of the span */
+    const cJSON *span = get(s11, "span");
+    int a = cJSON_GetArrayItem(span, 0)->valueint;
+    int b = cJSON_GetArrayItem(span, 1)->valueint;
+    const char *text = get(s11, "text")->valuestring;
+    assert_int_equal((int)strlen(text), b - a);
+    assert_memory_equal(text, "（一）指导思想。", 24);
+    const cJSON *doc = get(j, "document");
+    assert_string_equal(get(doc, "title")->valuestring,
+                        "某县2023年政务公开工作要点");
+    assert_true(cJSON_IsArray(get(doc, "recipients")));
+    assert_int_equal(get(doc, "year")->valueint, 2023);
+    cJSON_Delete(j);
+    free(out);
+    free(in);
+}
+
+static void hostile_text_is_escaped(void **state)
+{
+    (void)state;
+    size_t len, n;
+    char *in = tu_read("json/escapes.txt", &len);
+    char *out = convert(in, len, 0, 0, NULL, &n);
+    /* no raw control character anywhere but the final newline */
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((unsigned char)out[i] < 0x20)
+            fail_msg("raw control byte 0x%02x at %zu", out[i], i);
+    cJSON *j = parse_one(out, n);
+    /* and the text reads back exactly: the root holds the whole input,
+     * with the NUL as U+FFFD */
+    const cJSON *secs = get(j, "sections");
+    const cJSON *root = cJSON_GetArrayItem(secs, 0);
+    const char *t = get(root, "text")->valuestring;
+    const char *nul = memchr(in, 0, len);
+    assert_non_null(nul);
+    size_t pre = (size_t)(nul - in);
+    assert_memory_equal(t, in, pre);
+    assert_memory_equal(t + pre, "\xEF\xBF\xBD", 3);
+    /* (the root's span ends before the final line break) */
+    assert_int_equal(strlen(t + pre + 3), len - pre - 1 - 1);
+    assert_memory_equal(t + pre + 3, nul + 1, len - pre - 2);
+    assert_int_equal(cJSON_GetArraySize(get(j, "warnings")), 1);
+    cJSON_Delete(j);
+    free(out);
+    free(in);
+}
+
+static void pretty_equals_compact(void **state)
+{
+    (void)state;
+    size_t len, n1, n2;
+    char *in = tu_read("segment/runon.txt", &len);
+    char *a = convert(in, len, 0, 0, NULL, &n1);
+    char *b = convert(in, len, ZC_JSON_PRETTY, 0, NULL, &n2);
+    assert_true(memchr(b, '\n', n2 - 1) != NULL); /* indented */
+    cJSON *ja = parse_one(a, n1), *jb = parse_one(b, n2);
+    assert_true(cJSON_Compare(ja, jb, true));
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    free(a);
+    free(b);
+    free(in);
+}
+
+static void no_text_and_error(void **state)
+{
+    (void)state;
+    size_t len, n;
+    char *in = tu_read("segment/nested.txt", &len);
+    char *out = convert(in, len, ZC_JSON_NO_TEXT, 0, "cannot read: boom", &n);
+    cJSON *j = parse_one(out, n);
+    const cJSON *s;
+    cJSON_ArrayForEach(s, get(j, "sections"))
+        assert_null(cJSON_GetObjectItemCaseSensitive(s, "text"));
+    assert_string_equal(get(j, "error")->valuestring, "cannot read: boom");
+    cJSON_Delete(j);
+    free(out);
+    free(in);
+}
+
+static void json_lines_for_several_documents(void **state)
+{
+    (void)state;
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, &cb);
+    static const char *const docs[] = {"一、第一篇\n", "", "一、第三篇\n二、完\n"};
+    for (size_t i = 0; i < 3; i++) {
+        zc_parser_reset(p);
+        assert_int_equal(zc_json_writer_begin(w, NULL, NULL), ZC_OK);
+        assert_int_equal(zc_parser_feed(p, docs[i], strlen(docs[i])), ZC_OK);
+        assert_int_equal(zc_parser_finish(p), ZC_OK);
+        assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+    }
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    /* three lines, each one object; stdin has a null path */
+    const char *line = m.buf;
+    int secs[3] = {2, 1, 3};
+    for (int i = 0; i < 3; i++) {
+        const char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        cJSON *j = parse_one(line, (size_t)(nl - line));
+        assert_int_equal(cJSON_GetArraySize(get(j, "sections")), secs[i]);
+        assert_true(cJSON_IsNull(get(get(j, "source"), "path")));
+        cJSON_Delete(j);
+        line = nl + 1;
+    }
+    assert_int_equal(*line, '\0');
+    free(m.buf);
+}
+
+static void section_larger_than_the_flush_buffer(void **state)
+{
+    (void)state;
+    /* 200 KiB of text in one section, with quotes to escape */
+    const char *unit = "推进\"依法行政\"工作，";
+    size_t ul = strlen(unit), reps = 200 * 1024 / ul;
+    const char *head = "一、总体要求\n";
+    size_t hl = strlen(head);
+    size_t len = hl + reps * ul;
+    char *in = malloc(len + 1);
+    assert_non_null(in);
+    memcpy(in, head, hl);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(in + hl + i * ul, unit, ul);
+    in[len] = '\0';
+    size_t n;
+    char *out = convert(in, len, 0, 4096, NULL, &n);
+    cJSON *j = parse_one(out, n);
+    const cJSON *s1 = cJSON_GetArrayItem(get(j, "sections"), 1);
+    assert_string_equal(get(s1, "text")->valuestring, in);
+    cJSON_Delete(j);
+    free(out);
+    free(in);
+}
+
+/* ---- extraction items, built by hand ------------------------------------- */
+
+#define ZS(lit) {lit, sizeof(lit) - 1}
+
+static const zc_unit lead[] = {{ZS("市跑改办"), {10, 22}},
+                               {ZS("市审管办"), {25, 37}}};
+static const zc_unit resp[] = {{ZS("各区、县(市)政府"), {40, 63}}};
+static const zc_assignment assignment = {
+    lead, 2, resp, 1, NULL, 0,
+    ZS("(牵头单位:市跑改办、市审管办;责任单位:各区、县(市)政府)"),
+    {0, 80}, {0, 0}, "rules/units.rules:3"};
+static const zc_deadline deadlines[] = {
+    {ZS("到年底"), {100, 109}, "by", "2019-12-31", "", 0, NULL,
+     "rules/deadlines.rules:7"},
+    {ZS("2021—2025年"), {110, 124}, "period", "2025-12-31", "2021-01-01",
+     0, NULL, "rules/deadlines.rules:9"},
+    {ZS("20个工作日内"), {130, 147}, "within", "", "", 20, "workday",
+     "rules/deadlines.rules:12"},
+};
+static const zc_target targets[] = {
+    {ZS("90%以上"), {150, 159}, 90, 90, "%", ">=", "target",
+     ZS("网办率"), "rules/targets.rules:2"},
+    {ZS("80%—90%"), {160, 171}, 80, 90, "%", "=", "target", {NULL, 0},
+     "rules/targets.rules:4"},
+    {ZS("79.81%"), {172, 178}, 79.81, 79.81, "%", "=", "achieved",
+     ZS("网办率"), "rules/targets.rules:5"},
+};
+static const zc_quantity quantities[] = {
+    {ZS("不少于60学时"), {180, 196}, 60, ZS("学时"), ">=",
+     "rules/quantities.rules:1"},
+    {ZS("2次"), {200, 204}, 2, {NULL, 0}, NULL, "rules/quantities.rules:2"},
+};
+static const zc_item items[] = {{ZS("一是"), 1, {300, 320}},
+                                {ZS("二是"), 2, {320, 340}}};
+
+static zc_section sample_section(void)
+{
+    zc_section s;
+    memset(&s, 0, sizeof s);
+    s.id = "1.1";
+    s.parent = "1";
+    s.level = 2;
+    s.number = 1;
+    s.style = "zh_paren";
+    s.marker = (zc_str)ZS("(一)");
+    s.heading = (zc_str)ZS("深化推进“最多跑一次”改革");
+    s.text = (zc_str)ZS("(一)深化推进");
+    s.start = 0;
+    s.end = 400;
+    s.items = items;
+    s.n_items = 2;
+    s.assignments = &assignment;
+    s.n_assignments = 1;
+    s.deadlines = deadlines;
+    s.n_deadlines = 3;
+    s.targets = targets;
+    s.n_targets = 3;
+    s.quantities = quantities;
+    s.n_quantities = 2;
+    return s;
+}
+
+static void section_to_json_renders_every_item(void **state)
+{
+    (void)state;
+    zc_section s = sample_section();
+    cJSON *j = zc_section_to_json(&s, 0);
+    assert_non_null(j);
+    const cJSON *a = cJSON_GetArrayItem(get(j, "assignments"), 0);
+    assert_int_equal(cJSON_GetArraySize(get(a, "lead")), 2);
+    assert_string_equal(cJSON_GetArrayItem(get(a, "lead"), 1)->valuestring,
+                        "市审管办");
+    assert_string_equal(
+        cJSON_GetArrayItem(get(a, "responsible"), 0)->valuestring,
+        "各区、县(市)政府");
+    assert_int_equal(cJSON_GetArraySize(get(a, "cooperating")), 0);
+    assert_null(cJSON_GetObjectItemCaseSensitive(a, "rule"));
+    const cJSON *d = get(j, "deadlines");
+    assert_string_equal(get(cJSON_GetArrayItem(d, 0), "date")->valuestring,
+                        "2019-12-31");
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(d, 0),
+                                                 "date_from"));
+    assert_string_equal(
+        get(cJSON_GetArrayItem(d, 1), "date_from")->valuestring, "2021-01-01");
+    const cJSON *within = cJSON_GetArrayItem(d, 2);
+    assert_true(cJSON_IsNull(get(within, "date")));
+    assert_int_equal(get(within, "amount")->valueint, 20);
+    assert_string_equal(get(within, "amount_unit")->valuestring, "workday");
+    const cJSON *t = get(j, "targets");
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(t, 0),
+                                                 "value_max"));
+    assert_int_equal(get(cJSON_GetArrayItem(t, 1), "value_max")->valueint,
+                     90);
+    assert_string_equal(get(cJSON_GetArrayItem(t, 1), "metric")->valuestring,
+                        "");
+    assert_true(get(cJSON_GetArrayItem(t, 2), "value")->valuedouble == 79.81);
+    const cJSON *q = get(j, "quantities");
+    assert_string_equal(get(cJSON_GetArrayItem(q, 0), "unit")->valuestring,
+                        "学时");
+    assert_true(cJSON_IsNull(get(cJSON_GetArrayItem(q, 1), "unit")));
+    assert_true(cJSON_IsNull(get(cJSON_GetArrayItem(q, 1), "op")));
+    assert_int_equal(cJSON_GetArraySize(get(j, "items")), 2);
+    cJSON_Delete(j);
+
+    /* 79.81 is printed as 79.81, not 79.810000000000002 */
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    assert_int_equal(zc_json_writer_begin(w, "x", NULL), ZC_OK);
+    assert_int_equal(cb.section(&s, cb.ud), 0);
+    zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+    assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+    zc_parser_free(p);
+    zc_json_writer_free(w);
+    mo_close(&m);
+    assert_non_null(strstr(m.buf, "\"value\":79.81,"));
+    free(m.buf);
+
+    /* --explain adds the rule to every item */
+    j = zc_section_to_json(&s, ZC_JSON_EXPLAIN | ZC_JSON_NO_TEXT);
+    assert_null(cJSON_GetObjectItemCaseSensitive(j, "text"));
+    assert_string_equal(
+        get(cJSON_GetArrayItem(get(j, "assignments"), 0), "rule")->valuestring,
+        "rules/units.rules:3");
+    assert_string_equal(
+        get(cJSON_GetArrayItem(get(j, "quantities"), 1), "rule")->valuestring,
+        "rules/quantities.rules:2");
+    cJSON_Delete(j);
+}
+
+static void document_to_json(void **state)
+{
+    (void)state;
+    static const char *const rcpt[] = {"各区、县(市)人民政府", "市政府各部门"};
+    zc_document d;
+    memset(&d, 0, sizeof d);
+    d.title = "杭州市2019年法治政府建设工作要点";
+    d.doc_number = "杭政办函〔2019〕68号";
+    d.issue_date = "2019-08-01";
+    d.recipients = rcpt;
+    d.n_recipients = 2;
+    cJSON *j = zc_document_to_json(&d);
+    assert_non_null(j);
+    assert_string_equal(get(j, "doc_number")->valuestring,
+                        "杭政办函〔2019〕68号");
+    assert_true(cJSON_IsNull(get(j, "issuer")));
+    assert_true(cJSON_IsNull(get(j, "wrapper_title")));
+    assert_true(cJSON_IsNull(get(j, "year"))); /* 0: unknown */
+    assert_int_equal(cJSON_GetArraySize(get(j, "recipients")), 2);
+    cJSON_Delete(j);
+}
+
+/* ---- the sample for the schema test -------------------------------------- */
+
+static int write_sample(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    zc_json_writer *w = zc_json_writer_new(f, ZC_JSON_EXPLAIN);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    /* a real parser over a tiny document gives the root, the document
+     * and the source; the hand-built section goes in between */
+    zc_section s = sample_section();
+    zc_json_writer_begin(w, "sample.txt", "text");
+    zc_parser *p = zc_parser_new(NULL, NULL, &cb);
+    zc_parser_feed(p, "一、总体要求\n", strlen("一、总体要求\n"));
+    zc_parser_finish(p);
+    cb.section(&s, cb.ud);
+    zc_status st = zc_json_writer_end(w, p, NULL);
+    zc_parser_free(p);
+    zc_json_writer_free(w);
+    return fclose(f) != 0 || st != ZC_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--write-sample"))
+        return write_sample(argv[2]);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(document_shape_and_key_order),
+        cmocka_unit_test(hostile_text_is_escaped),
+        cmocka_unit_test(pretty_equals_compact),
+        cmocka_unit_test(no_text_and_error),
+        cmocka_unit_test(json_lines_for_several_documents),
+        cmocka_unit_test(section_larger_than_the_flush_buffer),
+        cmocka_unit_test(section_to_json_renders_every_item),
+        cmocka_unit_test(document_to_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
