@@ -1,6 +1,6 @@
 /* review.js - the script of `zhengce review` pages, inlined by tool_review.c.
  *
- * Everything it shows comes from the JSON in <script id="zc-data"> and is
+ * Everything it shows comes from the page's JSON (the zc-data element) and is
  * put into the page with textContent only, never as markup: document text
  * cannot become HTML here either.
  *

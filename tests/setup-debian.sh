@@ -3,8 +3,10 @@
 # that is already there.  Idempotent: a second run installs nothing.
 set -eu
 
+# chromium: tests/review renders the review page in it (skipped without)
 PACKAGES="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libcjson-dev
-libcmocka-dev libxml2-dev libsqlite3-dev sqlite3 python3 python3-jsonschema"
+libcmocka-dev libxml2-dev libsqlite3-dev sqlite3 python3 python3-jsonschema
+chromium"
 
 missing=""
 for p in $PACKAGES; do
