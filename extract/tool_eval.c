@@ -146,7 +146,8 @@ static int cmp_key(const void *a, const void *b)
 
 void tool_keys_sort(tool_keys *ks)
 {
-    qsort(ks->k, ks->n, sizeof *ks->k, cmp_key);
+    if (ks->n > 1) /* k is NULL when empty, and qsort must not see NULL */
+        qsort(ks->k, ks->n, sizeof *ks->k, cmp_key);
 }
 
 /* Multiset comparison of sorted key lists; prints the differences. */
