@@ -229,18 +229,12 @@ static int feed_all(zc_parser *p, FILE *in, size_t chunk, const rv_conv *c,
     return st == ZC_ERR_LIMIT ? EXIT_LIMIT : EXIT_INPUT;
 }
 
-/* Convert pg->path into pg->doc and pg->text.  A conversion that fails
+/* Convert `in` into pg->doc and pg->text.  A conversion that fails
  * part-way still leaves a document (with its "error") to show. */
-static int convert(const tool_opts *o, const zc_rules *rules, rv_page *pg,
-                   char *err, size_t errlen)
+static int convert(const tool_opts *o, const zc_rules *rules, FILE *in,
+                   rv_page *pg, char *err, size_t errlen)
 {
     bool std_in = !strcmp(pg->path, "-");
-    FILE *in = std_in ? stdin : fopen(pg->path, "rb");
-    if (!in) {
-        snprintf(err, errlen, "cannot open %s: %s", pg->path,
-                 strerror(errno));
-        return EXIT_INPUT;
-    }
     char *json = NULL;
     size_t jlen = 0;
     FILE *mem = open_memstream(&json, &jlen);
@@ -271,8 +265,6 @@ static int convert(const tool_opts *o, const zc_rules *rules, rv_page *pg,
     if (mem && fclose(mem) == 0 && json)
         pg->doc = cJSON_ParseWithLength(json, jlen);
     free(json);
-    if (!std_in)
-        fclose(in);
     if (!pg->doc && rc == EXIT_OK) {
         snprintf(err, errlen, "out of memory");
         rc = EXIT_INPUT;
@@ -1182,7 +1174,17 @@ int tool_review(const tool_opts *o, const zc_rules *rules,
         fprintf(stderr, "zhengce: %s\n", err);
         return EXIT_INPUT;
     }
-    int rc = convert(o, rules, &pg, err, sizeof err);
+    bool std_in = !strcmp(pg.path, "-");
+    FILE *in = std_in ? stdin : fopen(pg.path, "rb");
+    if (!in) {
+        fprintf(stderr, "zhengce: cannot open %s: %s\n", pg.path,
+                strerror(errno));
+        free_page(&pg);
+        return EXIT_INPUT;
+    }
+    int rc = convert(o, rules, in, &pg, err, sizeof err);
+    if (!std_in)
+        fclose(in);
     if (!pg.doc) {
         fprintf(stderr, "zhengce: %s: %s\n", pg.path, err);
         free_page(&pg);
