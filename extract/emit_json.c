@@ -552,7 +552,7 @@ zc_status zc_json_writer_end(zc_json_writer *w, const zc_parser *p,
     jw_key(o, "encoding");
     jw_str(o, zc_parser_encoding(p));
     jw_key(o, "format");
-    jw_str(o, w->format);
+    jw_str(o, zc_parser_format(p)); /* known only now: html.c sniffs */
     jw_close(o, '}');
     jw_close(&w->warnings, ']');
     jw_key(o, "warnings");

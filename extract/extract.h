@@ -20,12 +20,33 @@
  * OFFSETS
  *
  *   Every offset the library reports (zc_section.start/end, zc_span) is a
- *   byte offset into the document's *decoded text*: the input converted to
- *   UTF-8 with the byte-order mark removed, CR LF and lone CR turned into LF,
- *   and every invalid byte or NUL replaced by U+FFFD.  For clean UTF-8 input
- *   with LF line ends the decoded text is the input itself.  Offsets are
- *   half-open, [start, end), and always fall on character boundaries.
+ *   byte offset into the document's *decoded text*: the text the front end
+ *   makes of the input, which the text callback delivers whole.  The front
+ *   end has three steps, and the decoded text is what comes out of the
+ *   last one:
  *
+ *   1. decode: the input converted to UTF-8 (from GB18030 or UTF-16 when
+ *      it is in one of those), the byte-order mark removed, CR LF and lone
+ *      CR turned into LF, every invalid sequence and NUL replaced by
+ *      U+FFFD.  Binary input (an image, a .docx) gives no text at all.
+ *   2. html (only for a web page, see zc_options.format): the page's text
+ *      instead of its markup; tags, comments, scripts, styles and page
+ *      chrome removed, entities decoded, block boundaries and table rows
+ *      as LF, cells joined by " | ", runs of spaces collapsed.  Offsets
+ *      then point into this text, not into the HTML source.
+ *   3. clean (unless zc_options.keep_debris): whole lines of page
+ *      furniture removed with their LF (字体【大 中 小】, 打印本页 关闭窗口,
+ *      分享到, 扫一扫在手机打开当前页, 浏览次数：12, breadcrumbs such as
+ *      当前位置：首页 > 政务公开), and inline pinyin glosses removed
+ *      (印發(fā) -> 印發, 一(yī)、 -> 一、).  Metadata lines with values
+ *      (索引号, 发布日期, 来源 …) are kept.
+ *
+ *   For clean UTF-8 plain text with LF line ends and no furniture or
+ *   glosses, the decoded text is the input itself.  Offsets are
+ *   half-open, [start, end), and always fall on character boundaries.
+ *   Warnings about the bytes themselves (zc_warning) carry input offsets
+ *   instead; see there.
+
  * OWNERSHIP
  *
  *   - Objects returned by zc_*_new() / zc_*_load_*() belong to the caller and
@@ -275,7 +296,12 @@ typedef struct zc_warning {
     const char *code;    /* stable identifier: "invalid-utf8", "nul-byte",
                             "truncated-section", "match-limit", …          */
     size_t offset;       /* byte offset in the *input* for decoding
-                            problems, in the decoded text otherwise        */
+                            problems ("invalid-utf8", "truncated-utf8",
+                            "invalid-encoding", "truncated-encoding",
+                            "nul-byte", "binary-input"), in the decoded
+                            text otherwise ("html-limit": how much text
+                            there was when the page was given up;
+                            "empty-input", "no-text": 0)                   */
     const char *message; /* English, NUL-terminated                        */
 } zc_warning;
 
@@ -329,9 +355,21 @@ typedef struct zc_options {
     int default_year;
     zc_year_before year_before;
     /* Input encoding: NULL or "auto" (default) detects UTF-8 (with or
-     * without BOM), UTF-16 with BOM and GB18030; "utf-8", "gb18030" (also
-     * "gbk", "gb2312"), "utf-16le", "utf-16be" force one. */
+     * without BOM), UTF-16 with BOM (or, when ASCII-heavy, without) and
+     * GB18030/GBK; "utf-8", "gb18030" (also "gbk", "gb2312", "cp936"),
+     * "utf-16le", "utf-16be" force one.  Binary input (PNG, ZIP/.docx,
+     * PDF, …) is recognised either way: a "binary-input" warning, no
+     * sections but the empty root, and zc_parser_format() "binary". */
     const char *encoding;
+    /* Input format: NULL or "auto" (default) reads the input as HTML when
+     * its first KiB is plainly HTML (<!DOCTYPE html, <html or <body, or
+     * three common tags such as <p> <div> <br>; a <%@ JSP page), as plain
+     * text otherwise; "text" and "html" force one.  See also
+     * zc_parser_set_format() for a per-document hint (a .html name). */
+    const char *format;
+    /* Non-zero: keep page-furniture lines and pinyin glosses in the text
+     * (step 3 of OFFSETS is skipped).  Default 0. */
+    int keep_debris;
     const zc_mem *mem; /* NULL: malloc/realloc/free */
 } zc_options;
 
@@ -365,6 +403,20 @@ const zc_error *zc_parser_error(const zc_parser *p);
  * at finish for short documents): "utf-8", "gb18030", "utf-16le",
  * "utf-16be".  Static string. */
 const char *zc_parser_encoding(const zc_parser *p);
+
+/* The format the document was read as: "text", "html" (a web page,
+ * converted to its text) or "binary" (not a text document: nothing was
+ * extracted).  Known after the first KiB, final after finish().  Static
+ * string. */
+const char *zc_parser_format(const zc_parser *p);
+
+/* Force the format ("auto", "text" or "html"; NULL is "auto") for the
+ * current document only: zc_parser_reset() goes back to
+ * zc_options.format.  For callers that know more than the bytes, such as
+ * a file named .html.  Must be called before the first feed() of the
+ * document; returns ZC_ERR_STATE after it, ZC_ERR_ARG for an unknown
+ * name. */
+zc_status zc_parser_set_format(zc_parser *p, const char *format);
 
 /* SHA-256 of the bytes fed so far, as 64 lowercase hex digits and a NUL:
  * after finish(), the digest of the whole input (source.sha256). */

@@ -55,15 +55,17 @@ zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags);
  * zc_parser_new().  One writer serves one parser at a time. */
 void zc_json_writer_callbacks(zc_json_writer *w, zc_callbacks *cb);
 
-/* Start a document.  `path` and `format` ("text", "html") go into
- * "source"; either may be NULL. */
+/* Start a document.  `path` goes into "source"; it may be NULL.
+ * `format` is ignored and kept for source compatibility: "source.format"
+ * is what the parser found, zc_parser_format(), read at
+ * zc_json_writer_end(). */
 zc_status zc_json_writer_begin(zc_json_writer *w, const char *path,
                                const char *format);
 
-/* Finish the document begun last: write "source" (bytes, sha256 and
- * encoding taken from the parser), the warnings and the statistics.  If
- * `error` is not NULL the document failed part-way: the object is still
- * closed properly and carries "error": error.  Returns ZC_ERR_IO when the
+/* Finish the document begun last: write "source" (bytes, sha256,
+ * encoding and format taken from the parser), the warnings and the
+ * statistics.  If `error` is not NULL the document failed part-way: the
+ * object is still closed properly and carries "error": error.  Returns ZC_ERR_IO when the
  * stream failed. */
 zc_status zc_json_writer_end(zc_json_writer *w, const zc_parser *p,
                              const char *error);

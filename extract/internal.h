@@ -78,6 +78,64 @@ const char *zc_decoder_encoding(const zc_decoder *d);
 size_t zc_decoder_replacements(const zc_decoder *d);
 void zc_decoder_reset(zc_decoder *d);
 void zc_decoder_free(zc_decoder *d);
+/* What the binary input looked like ("PNG image", "ZIP archive: …"), or
+ * NULL while the input is text.  Binary input is dropped whole, with one
+ * "binary-input" warning. */
+const char *zc_decoder_binary(const zc_decoder *d);
+
+/* ---- html.c: a saved web page -> text (front end, step 2) -------------- */
+
+typedef enum zc_format {
+    ZC_FORMAT_AUTO = 0, /* sniff the first 1 KiB (rule in html.c)       */
+    ZC_FORMAT_TEXT,
+    ZC_FORMAT_HTML
+} zc_format;
+
+/* <meta name=… content=…> values of the government-site CMS convention;
+ * NUL-terminated, NULL when the page has none.  Owned by the zc_html. */
+typedef struct zc_html_meta {
+    const char *title;       /* ArticleTitle                            */
+    const char *pub_date;    /* PubDate, as written                     */
+    const char *source;      /* ContentSource                           */
+    const char *keywords;    /* Keywords                                */
+    const char *description; /* Description                             */
+    const char *column;      /* ColumnName                              */
+    const char *site;        /* SiteName                                */
+    const char *author;      /* Author                                  */
+} zc_html_meta;
+
+typedef struct zc_html zc_html;
+
+zc_html *zc_html_new(const zc_mem *mem, zc_format format,
+                     zc_decode_warn_fn warn, void *ud);
+/* Decoded text in (complete UTF-8 characters, any chunking), text out:
+ * the page's text when it is HTML, the input itself otherwise. */
+zc_status zc_html_feed(zc_html *h, const char *text, size_t len, bool final,
+                       zc_buf *out);
+/* Force a format for the next document (before its first feed). */
+void zc_html_set_format(zc_html *h, zc_format format);
+/* ZC_FORMAT_HTML once the input was found to be HTML, else TEXT. */
+zc_format zc_html_format(const zc_html *h);
+const zc_html_meta *zc_html_meta_get(zc_html *h);
+/* The detection rule alone, on the first KiB of decoded text. */
+bool zc_looks_like_html(const char *s, size_t n);
+void zc_html_reset(zc_html *h);
+void zc_html_free(zc_html *h);
+
+/* ---- clean.c: furniture lines and pinyin glosses (front end, step 3) --- */
+
+typedef struct zc_clean zc_clean;
+
+/* `enabled` false: text passes untouched. */
+zc_clean *zc_clean_new(const zc_mem *mem, bool enabled);
+/* Text in (any chunking), cleaned text out: the decoded text. */
+zc_status zc_clean_feed(zc_clean *c, const char *text, size_t len,
+                        bool final, zc_buf *out);
+size_t zc_clean_lines_removed(const zc_clean *c);
+size_t zc_clean_glosses_removed(const zc_clean *c);
+void zc_clean_reset(zc_clean *c);
+void zc_clean_free(zc_clean *c);
+
 
 /* ---- numeral.c -------------------------------------------------------- */
 
@@ -199,6 +257,9 @@ bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
 const zc_document *zc_meta_document(const zc_meta *m);
 void zc_meta_reset(zc_meta *m);
 void zc_meta_free(zc_meta *m);
+/* Fill what the text left NULL (title, publish_date, issuer, year) from
+ * a page's <meta> tags (html.c).  Call after zc_meta_read(). */
+void zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm);
 
 /* ---- match.c: rules applied to a section ------------------------------ */
 

@@ -53,6 +53,11 @@ static const char usage[] =
     "                       or " ZC_DEFAULT_RULES_DIR ")\n"
     "      --no-rules       segment and read metadata only\n"
     "      --encoding ENC   auto (default), utf-8, gb18030, utf-16le, utf-16be\n"
+    "      --format FMT     auto (default: .html/.htm/.shtml/.xhtml names and\n"
+    "                       pages whose first KiB is plainly HTML are read as\n"
+    "                       HTML), text or html\n"
+    "      --keep-debris    keep page-furniture lines (打印本页, 分享到 ...)\n"
+    "                       and pinyin glosses (印發(fā)) in the text\n"
     "      --year-before inclusive|exclusive\n"
     "                       read 2025年前 as by 2025-12-31 (inclusive) or\n"
     "                       before 2025-01-01 (exclusive, the default)\n"
@@ -101,7 +106,7 @@ static bool parse_size(const char *s, size_t max, size_t *out)
 
 /* Options that take a value. */
 static const char *const valued[] = {
-    "-o", "--output", "--rules", "--encoding", "--year-before",
+    "-o", "--output", "--rules", "--encoding", "--format", "--year-before",
     "--chunk-size", "-j", "--jobs", "--sqlite", "--csv", "--id-field",
     "--url-field", "--text-field", "--html-field", "--max-section-bytes",
     "--source", "--expected", NULL};
@@ -177,6 +182,8 @@ int main(int argc, char **argv)
             o.json_flags |= ZC_JSON_EXPLAIN;
         } else if (!strcmp(a, "--no-text")) {
             o.json_flags |= ZC_JSON_NO_TEXT;
+        } else if (!strcmp(a, "--keep-debris")) {
+            o.opt.keep_debris = 1;
         } else if (!strcmp(a, "--no-rules")) {
             o.no_rules = true;
         } else if (!strcmp(a, "--force")) {
@@ -203,6 +210,16 @@ int main(int argc, char **argv)
                 o.rules_dir = v;
             else if (!strcmp(a, "--encoding"))
                 o.opt.encoding = v;
+            else if (!strcmp(a, "--format")) {
+                if (strcmp(v, "auto") && strcmp(v, "text") &&
+                    strcmp(v, "html")) {
+                    free(files);
+                    return die_usage("--format takes auto, text or html, "
+                                     "not",
+                                     v);
+                }
+                o.opt.format = v;
+            }
             else if (!strcmp(a, "--sqlite"))
                 o.sqlite = v;
             else if (!strcmp(a, "--csv"))

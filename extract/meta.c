@@ -1008,3 +1008,77 @@ bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
     }
     return true;
 }
+
+/* ---- the page's <meta> tags (html.c) ------------------------------------ */
+
+/* Kept apart from zc_meta_read on purpose: the body of the notice speaks
+ * first, the CMS's <meta name="ArticleTitle|PubDate|ContentSource"> only
+ * fills what it left open. */
+
+/* "2023-02-09 16:47", "2023/2/9", "2023年2月9日" -> "2023-02-09". */
+static bool meta_iso_date(const char *s, char out[11])
+{
+    int v[3] = {0, 0, 0}, k = 0;
+    const char *p = s;
+    while (*p && (*p < '0' || *p > '9'))
+        p++;
+    while (*p && k < 3) {
+        if (*p < '0' || *p > '9')
+            return false;
+        int x = 0, digits = 0;
+        while (*p >= '0' && *p <= '9' && digits < 5) {
+            x = x * 10 + (*p++ - '0');
+            digits++;
+        }
+        v[k++] = x;
+        if (k == 3)
+            break;
+        /* a separator: - / . or 年 月 (3 bytes each) */
+        if (*p == '-' || *p == '/' || *p == '.')
+            p++;
+        else if (!strncmp(p, "年", 3) || !strncmp(p, "月", 3))
+            p += 3;
+        else
+            return false;
+        while (*p == ' ')
+            p++;
+    }
+    if (k < 3 || v[0] < 1949 || v[0] > 2199 || v[1] < 1 || v[1] > 12 ||
+        v[2] < 1 || v[2] > 31)
+        return false;
+    snprintf(out, 11, "%04d-%02d-%02d", v[0], v[1], v[2]);
+    return true;
+}
+
+void zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm)
+{
+    if (!hm)
+        return;
+    if (hm->title && *hm->title) {
+        if (is_wrapper(hm->title) && wraps_another(hm->title)) {
+            if (!m->doc.wrapper_title)
+                m->doc.wrapper_title = keep(m, hm->title, strlen(hm->title));
+            char inner[512];
+            if (!m->doc.title && wrapper_inner(hm->title, inner, sizeof inner))
+                m->doc.title = keep(m, inner, strlen(inner));
+        } else if (!m->doc.title) {
+            m->doc.title = keep(m, hm->title, strlen(hm->title));
+        }
+    }
+    if (!m->doc.publish_date && hm->pub_date &&
+        meta_iso_date(hm->pub_date, m->date_buf[1]))
+        m->doc.publish_date = m->date_buf[1];
+    if (!m->doc.issuer && hm->source) {
+        /* ContentSource is often the issuing body, but also 本网 or a
+         * news agency: only an organisation's name is taken */
+        size_t a = 0, b = strlen(hm->source);
+        trim(hm->source, &a, &b);
+        if (b > a && count_chars(hm->source, a, b) <= 40 &&
+            ends_with_org(hm->source, a, b))
+            m->doc.issuer = keep(m, hm->source + a, b - a);
+    }
+    if (!m->doc.year)
+        m->doc.year = year_of(m->doc.title);
+    if (!m->doc.year)
+        m->doc.year = year_of(m->doc.wrapper_title);
+}

@@ -3,12 +3,23 @@
  *
  * This file only wires the stages together and keeps the error and call
  * state (sticky errors, no re-entry from callbacks), as expat does.
+ *
+ * The front end is three steps, each streaming with bounded memory:
+ * decode.c (bytes -> UTF-8), html.c (a web page -> its text; other input
+ * passes) and clean.c (furniture lines and pinyin glosses out).  What
+ * leaves clean.c is the decoded text: the text callback gets it, the
+ * segmenter reads it, every offset points into it.  feed() cuts its
+ * input into FEED_SLICE pieces, so one huge feed() (zc_extract_buffer of
+ * a whole file) costs no more memory than many small ones.
  */
 #include "internal.h"
 #include "sha256.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#define FEED_SLICE ((size_t)64 << 10)
 
 struct zc_parser {
     const zc_mem *mem;
@@ -17,13 +28,18 @@ struct zc_parser {
     const zc_rules *rules;
 
     zc_decoder *decoder;
+    zc_html *html;
+    zc_clean *clean;
+    zc_format format;   /* from zc_options.format                    */
     zc_segmenter *seg;
     zc_meta *meta;
     zc_matcher *matcher;
     zc_buf decoded;     /* output of one decoder call */
+    zc_buf paged;       /* ... through html.c                          */
+    zc_buf cleaned;     /* ... through clean.c: the decoded text       */
     zc_sha256 sha;
 
-    bool in_callback, finished, doc_sent;
+    bool in_callback, finished, doc_sent, fed;
     zc_status status;
     zc_error err;
     zc_stats stats;
@@ -46,6 +62,8 @@ void zc_options_init(zc_options *opt)
     opt->default_year = 0;
     opt->year_before = ZC_YEAR_BEFORE_EXCLUSIVE;
     opt->encoding = NULL;
+    opt->format = NULL;
+    opt->keep_debris = 0;
     opt->mem = NULL;
 }
 
@@ -69,6 +87,29 @@ static void decode_warn(void *ud, const char *code, size_t offset,
                         const char *msg)
 {
     warn(ud, code, offset, msg);
+}
+
+/* html.c knows no decoded-text offsets: give the current end of the
+ * decoded text. */
+static void html_warn(void *ud, const char *code, size_t offset,
+                      const char *msg)
+{
+    zc_parser *p = ud;
+    (void)offset;
+    warn(p, code, p->stats.decoded_bytes, msg);
+}
+
+static bool parse_format(const char *name, zc_format *f)
+{
+    if (!name || !*name || !strcasecmp(name, "auto"))
+        *f = ZC_FORMAT_AUTO;
+    else if (!strcasecmp(name, "text"))
+        *f = ZC_FORMAT_TEXT;
+    else if (!strcasecmp(name, "html"))
+        *f = ZC_FORMAT_HTML;
+    else
+        return false;
+    return true;
 }
 
 /* ---- groups to sections ------------------------------------------------------- */
@@ -102,6 +143,8 @@ static int on_group(const zc_group *g, void *ud)
         zc_meta_read(p->meta, g->text + (root->start - g->base),
                      plen < max_meta ? plen : utf8_floor(g->text + (root->start - g->base), max_meta),
                      g->text + rest, g->len > rest ? g->len - rest : 0);
+        if (zc_html_format(p->html) == ZC_FORMAT_HTML)
+            zc_meta_fill_html(p->meta, zc_html_meta_get(p->html));
         p->doc_sent = true;
         if (p->cb.document) {
             p->in_callback = true;
@@ -222,13 +265,22 @@ zc_parser *zc_parser_new(const zc_rules *rules, const zc_options *opt,
         p->cb = *cb;
     p->rules = rules;
     zc_buf_init(&p->decoded, mem);
+    zc_buf_init(&p->paged, mem);
+    zc_buf_init(&p->cleaned, mem);
+    if (!parse_format(opt->format, &p->format)) {
+        zc_free(mem, p);
+        return NULL;
+    }
     p->decoder = zc_decoder_new(mem, opt->encoding, decode_warn, p);
+    p->html = zc_html_new(mem, p->format, html_warn, p);
+    p->clean = zc_clean_new(mem, !opt->keep_debris);
     p->seg = zc_segmenter_new(mem, opt->max_section_bytes, opt->max_depth,
                               on_group, p);
     p->meta = zc_meta_new(mem);
     if (rules)
         p->matcher = zc_matcher_new(rules, &p->opt);
-    if (!p->decoder || !p->seg || !p->meta || (rules && !p->matcher)) {
+    if (!p->decoder || !p->html || !p->clean || !p->seg || !p->meta ||
+        (rules && !p->matcher)) {
         zc_parser_free(p);
         return NULL;
     }
@@ -241,10 +293,14 @@ void zc_parser_free(zc_parser *p)
     if (!p)
         return;
     zc_decoder_free(p->decoder);
+    zc_html_free(p->html);
+    zc_clean_free(p->clean);
     zc_segmenter_free(p->seg);
     zc_meta_free(p->meta);
     zc_matcher_free(p->matcher);
     zc_buf_free(&p->decoded);
+    zc_buf_free(&p->paged);
+    zc_buf_free(&p->cleaned);
     zc_free(p->mem, p->items);
     zc_free(p->mem, p->ext);
     zc_free(p->mem, p);
@@ -255,13 +311,16 @@ void zc_parser_reset(zc_parser *p)
     if (!p)
         return;
     zc_decoder_reset(p->decoder);
+    zc_html_set_format(p->html, p->format);
+    zc_html_reset(p->html);
+    zc_clean_reset(p->clean);
     zc_segmenter_reset(p->seg);
     zc_meta_reset(p->meta);
     if (p->matcher)
         zc_matcher_reset(p->matcher);
-    p->decoded.len = 0;
+    p->decoded.len = p->paged.len = p->cleaned.len = 0;
     zc_sha256_init(&p->sha);
-    p->in_callback = p->finished = p->doc_sent = false;
+    p->in_callback = p->finished = p->doc_sent = p->fed = false;
     p->status = ZC_OK;
     memset(&p->err, 0, sizeof p->err);
     memset(&p->stats, 0, sizeof p->stats);
@@ -280,22 +339,30 @@ static zc_status fail(zc_parser *p, zc_status st)
     return p->status;
 }
 
+/* Bytes through the front end (decode, html, clean) into the segmenter. */
 static zc_status push(zc_parser *p, const char *buf, size_t len, bool final)
 {
-    p->decoded.len = 0;
+    p->decoded.len = p->paged.len = p->cleaned.len = 0;
     zc_status st = zc_decoder_feed(p->decoder, buf, len, final, &p->decoded);
+    if (st == ZC_OK)
+        st = zc_html_feed(p->html, p->decoded.len ? p->decoded.data : "",
+                          p->decoded.len, final, &p->paged);
+    if (st == ZC_OK)
+        st = zc_clean_feed(p->clean, p->paged.len ? p->paged.data : "",
+                           p->paged.len, final, &p->cleaned);
     if (st != ZC_OK)
-        return fail(p, st);
-    if (p->cb.text && p->decoded.len) {
+        return fail(p, p->status != ZC_OK ? p->status : st);
+    const char *text = p->cleaned.len ? p->cleaned.data : "";
+    size_t n = p->cleaned.len;
+    if (p->cb.text && n) {
         p->in_callback = true;
-        int rc = p->cb.text(p->decoded.data, p->decoded.len,
-                            p->stats.decoded_bytes, p->cb.ud);
+        int rc = p->cb.text(text, n, p->stats.decoded_bytes, p->cb.ud);
         p->in_callback = false;
         if (rc)
             return fail(p, ZC_ERR_ABORTED);
     }
-    p->stats.decoded_bytes += p->decoded.len;
-    st = zc_segmenter_feed(p->seg, p->decoded.data, p->decoded.len);
+    p->stats.decoded_bytes += n;
+    st = zc_segmenter_feed(p->seg, text, n);
     if (st == ZC_OK && final)
         st = zc_segmenter_finish(p->seg);
     if (st != ZC_OK)
@@ -315,7 +382,16 @@ zc_status zc_parser_feed(zc_parser *p, const char *buf, size_t len)
         return ZC_ERR_STATE;
     p->stats.input_bytes += len;
     zc_sha256_update(&p->sha, buf, len);
-    return push(p, buf ? buf : "", len, false);
+    while (len) {
+        size_t k = len < FEED_SLICE ? len : FEED_SLICE;
+        p->fed = true;
+        zc_status st = push(p, buf, k, false);
+        if (st != ZC_OK)
+            return st;
+        buf += k;
+        len -= k;
+    }
+    return ZC_OK;
 }
 
 zc_status zc_parser_finish(zc_parser *p)
@@ -327,7 +403,18 @@ zc_status zc_parser_finish(zc_parser *p)
     if (p->in_callback || p->finished)
         return ZC_ERR_STATE;
     p->finished = true;
-    return push(p, "", 0, true);
+    zc_status st = push(p, "", 0, true);
+    if (st != ZC_OK)
+        return st;
+    /* say why a document came out empty */
+    if (p->stats.input_bytes == 0)
+        warn(p, "empty-input", 0, "the input is empty");
+    else if (p->stats.decoded_bytes == 0 && !zc_decoder_binary(p->decoder))
+        warn(p, "no-text", 0,
+             zc_html_format(p->html) == ZC_FORMAT_HTML
+                 ? "the page has no text outside markup and page chrome"
+                 : "the input has no text");
+    return p->status != ZC_OK ? fail(p, p->status) : ZC_OK;
 }
 
 const zc_error *zc_parser_error(const zc_parser *p)
@@ -338,6 +425,26 @@ const zc_error *zc_parser_error(const zc_parser *p)
 const char *zc_parser_encoding(const zc_parser *p)
 {
     return zc_decoder_encoding(p->decoder);
+}
+
+const char *zc_parser_format(const zc_parser *p)
+{
+    if (zc_decoder_binary(p->decoder))
+        return "binary";
+    return zc_html_format(p->html) == ZC_FORMAT_HTML ? "html" : "text";
+}
+
+zc_status zc_parser_set_format(zc_parser *p, const char *format)
+{
+    zc_format f;
+    if (!p)
+        return ZC_ERR_ARG;
+    if (p->fed || p->finished || p->in_callback)
+        return ZC_ERR_STATE;
+    if (!parse_format(format, &f))
+        return ZC_ERR_ARG;
+    zc_html_set_format(p->html, f);
+    return ZC_OK;
 }
 
 void zc_parser_sha256(const zc_parser *p, char out[65])

@@ -55,6 +55,12 @@ typedef struct tool_worker tool_worker;
 tool_worker *tool_worker_new(const tool_opts *o, const zc_rules *rules);
 void tool_worker_free(tool_worker *w);
 
+/* Read the next document converted as `format` ("text", "html"), as
+ * --filter does for a record's "html" field; one document only.
+ * Without a hint, a name ending in .html/.htm/.shtml/.xhtml is read as
+ * HTML unless --format says otherwise. */
+void tool_worker_hint_format(tool_worker *w, const char *format);
+
 /* Convert the stream `in` and write its JSON object to `out`.  `path`
  * names the source in the output (NULL: stdin).  Returns an exit code;
  * on failure `err` gets a one-line reason (the JSON object is still

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 volatile sig_atomic_t tool_interrupted = 0;
@@ -36,7 +37,26 @@ struct tool_worker {
     zc_callbacks writer;
     tool_summary *sum;
     char *buf;
+    const char *hint; /* format for the next document only */
 };
+
+void tool_worker_hint_format(tool_worker *w, const char *format)
+{
+    w->hint = format;
+}
+
+/* A saved web page by its name? */
+static bool html_name(const char *path)
+{
+    static const char *const ext[] = {".html", ".htm", ".shtml", ".xhtml"};
+    size_t n = path ? strlen(path) : 0;
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t m = strlen(ext[i]);
+        if (n > m && !strcasecmp(path + n - m, ext[i]))
+            return true;
+    }
+    return false;
+}
 
 static int tee_document(const zc_document *d, void *ud)
 {
@@ -103,7 +123,13 @@ int tool_worker_convert(tool_worker *w, FILE *in, const char *path, FILE *out,
     zc_json_writer_callbacks(jw, &w->writer);
     w->sum = sum;
     zc_parser_reset(w->p);
-    zc_json_writer_begin(jw, path, "text");
+    const char *fmt = o->opt.format;
+    if (w->hint)
+        zc_parser_set_format(w->p, w->hint);
+    else if ((!fmt || !strcmp(fmt, "auto")) && html_name(path))
+        zc_parser_set_format(w->p, "html");
+    w->hint = NULL;
+    zc_json_writer_begin(jw, path, NULL);
     int rc = EXIT_OK;
     zc_status st = ZC_OK;
     const char *error = NULL;

@@ -77,6 +77,11 @@ static void one_record(const tool_opts *o, tool_worker *w, const char *line,
     const char *name = cJSON_IsString(url) ? url->valuestring
                        : cJSON_IsString(id) ? id->valuestring
                                             : NULL;
+    /* an "html" record is a page, whatever its first KiB looks like
+     * (unless --format forces one) */
+    const char *fmt = o->opt.format;
+    if (body == html && (!fmt || !strcmp(fmt, "auto")))
+        tool_worker_hint_format(w, "html");
     tool_worker_convert(w, in, name, mem, &sum, err, sizeof err);
     fclose(in);
     fclose(mem);
