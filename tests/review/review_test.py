@@ -226,18 +226,21 @@ def unfilter(f, line, prev, bpp):
             raise ValueError("bad PNG filter %d" % f)
 
 
-def ink(png, x0, x1):
-    """Share of dark pixels (text) between columns x0 and x1."""
+def ink(png, columns):
+    """Share of dark pixels (text) in each (x0, x1) band of columns."""
     with open(png, "rb") as fh:
         width, height, bpp, rows = png_rows(fh.read())
-    x1 = min(x1, width)
-    dark = total = 0
-    for row in rows:
-        for x in range(x0, x1, 2):  # every other column is plenty
-            r, g, b = row[x * bpp], row[x * bpp + 1], row[x * bpp + 2]
-            dark += min(r, g, b) < 160
-            total += 1
-    return dark / max(total, 1)
+    shares = []
+    for x0, x1 in columns:
+        x1 = min(x1, width)
+        dark = total = 0
+        for row in rows:
+            for x in range(x0, x1, 2):  # every other column is plenty
+                px = row[x * bpp:x * bpp + 3]
+                dark += min(px) < 160
+                total += 1
+        shares.append(dark / max(total, 1))
+    return shares
 
 
 # ---- one corpus notice ----------------------------------------------------
@@ -366,7 +369,8 @@ def check_notice(env, txt):
     png = base + ".png"
     env.screenshot(page, png)
     # outline column, then the text column: both must show writing
-    if ink(png, 0, 250) < 0.005 or ink(png, 270, 960) < 0.01:
+    outline, text = ink(png, [(0, 250), (270, 960)])
+    if outline < 0.005 or text < 0.01:
         fail("%s: the screenshot looks blank" % name)
     return n
 
