@@ -136,7 +136,6 @@ size_t zc_clean_glosses_removed(const zc_clean *c);
 void zc_clean_reset(zc_clean *c);
 void zc_clean_free(zc_clean *c);
 
-
 /* ---- numeral.c -------------------------------------------------------- */
 
 /* Parse a Chinese numeral (一 … 九十九 … 一百零五, 〇/零/两) at s[0..n).
@@ -260,6 +259,169 @@ void zc_meta_free(zc_meta *m);
 /* Fill what the text left NULL (title, publish_date, issuer, year) from
  * a page's <meta> tags (html.c).  Call after zc_meta_read(). */
 void zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm);
+
+/* ---- fold.c: the matching form of a text ------------------------------ */
+
+/* Rules never see the decoded text itself but a folded scratch copy in
+ * which each character has one form: full-width ASCII (（：；，１０％) is
+ * half-width, U+3000/NBSP/EN SPACE are spaces, traditional characters
+ * common in notices are simplified (牽頭單位 -> 牵头单位), and the inline
+ * pinyin that some reposting sites leave after a character ("印發(fā)") is
+ * dropped.  ① and 〔〕 are left alone: they carry meaning.  The fold keeps,
+ * for every folded byte, where its character starts and ends in the
+ * source, so a match in the folded text maps back to the text as written.
+ * Buffers are reused between calls. */
+typedef struct zc_fold {
+    const zc_mem *mem;
+    char *text;         /* folded text, NUL-terminated                  */
+    size_t len, cap;
+    uint32_t *ds, *de;  /* per folded byte: source start / end offset   */
+    size_t mapcap;
+} zc_fold;
+
+void zc_fold_init(zc_fold *f, const zc_mem *mem);
+/* Fold s[0..n).  Offsets in ds/de are relative to s.  Returns false when
+ * out of memory or when n exceeds UINT32_MAX. */
+bool zc_fold_text(zc_fold *f, const char *s, size_t n);
+/* Source offset where a match starting at folded offset `fo` starts, and
+ * where one ending at `fo` ends. */
+size_t zc_fold_src_start(const zc_fold *f, size_t fo);
+size_t zc_fold_src_end(const zc_fold *f, size_t fo);
+void zc_fold_free(zc_fold *f);
+/* The simplified form of a traditional character, or cp itself. */
+uint32_t zc_fold_t2s(uint32_t cp);
+
+/* ---- rules.c: compiled rules (format in rules/README.md) -------------- */
+
+/* What a rule file feeds.  The field comes from a `field:` line or from the
+ * file name (units -> assignments, deadline -> deadlines, ...); "mask"
+ * rules only mark text the other fields must leave alone (文号, 《titles》). */
+typedef enum zc_field {
+    ZC_FIELD_ASSIGNMENTS = 0,
+    ZC_FIELD_DEADLINES,
+    ZC_FIELD_TARGETS,
+    ZC_FIELD_QUANTITIES,
+    ZC_FIELD_MASK,
+    ZC_FIELD_COUNT
+} zc_field;
+
+/* A rule either produces items of its field (ZC_RT_ITEM) or supplies a
+ * word class the field's code consults (labels, tails, operators ...). */
+typedef enum zc_rtype {
+    ZC_RT_ITEM = 0,
+    ZC_RT_LABEL,      /* assignments: 牵头单位 -> role                     */
+    ZC_RT_TAIL,       /* assignments: 按职责分工落实 at a unit's end        */
+    ZC_RT_UNITNAME,   /* assignments: what a unit name ends with          */
+    ZC_RT_JOINER,     /* assignments: 和/及 between two units             */
+    ZC_RT_LEADMARK,   /* assignments: ▲ before the lead unit               */
+    ZC_RT_SHAREDHEAD, /* assignments: 各区、县(市)政府 - one unit whose
+                         parts share the head (政府), not two           */
+    ZC_RT_CONVENTION, /* assignments: 列第一位的为牵头单位，下同           */
+    ZC_RT_HEADER,     /* assignments: a 责任单位 column header             */
+    ZC_RT_OP,         /* targets/quantities: 以上 -> ">="                  */
+    ZC_RT_CHANGE,     /* targets: 精简, 提高 -> kind "change"              */
+    ZC_RT_ACHIEVED,   /* targets: 同比 -> kind "achieved"                  */
+    ZC_RT_PLANNED,    /* targets: 力争 -> kind "target" even in a report   */
+    ZC_RT_REVIEW,     /* targets: a heading (工作回顾) making figures
+                         below it achieved ones                          */
+    ZC_RT_METRIC_CUT, /* targets: where the metric ends (达到, 增长)       */
+    ZC_RT_METRIC_TRIM,/* targets: words trimmed off a metric's start      */
+    ZC_RT_COUNT
+} zc_rtype;
+
+/* Named groups a pattern may use; any other name is a load error. */
+typedef enum zc_gname {
+    ZC_G_VALUE = 0, /* the item's text                                   */
+    ZC_G_BODY,      /* assignments: "牵头单位:…;责任单位:…"               */
+    ZC_G_LIST,      /* assignments: units whose tails give their roles   */
+    ZC_G_LEAD, ZC_G_RESP, ZC_G_COOP, /* assignments: lists with a role  */
+    ZC_G_SCOPE,     /* conventions: 下同 (applies to later clauses too)   */
+    ZC_G_Y, ZC_G_M, ZC_G_D, ZC_G_Y2, ZC_G_M2, ZC_G_D2,
+    ZC_G_Q, ZC_G_Q2, /* quarter                                          */
+    ZC_G_H,          /* half year: 上 / 下                               */
+    ZC_G_END,        /* 底 / 末: the end of the year or month            */
+    ZC_G_PRE,        /* 前 after a bare year (2025年前)                  */
+    ZC_G_N, ZC_G_U,  /* amount and time unit of a duration               */
+    ZC_G_FYP,        /* five-year plan number: 十四五                    */
+    ZC_G_NUM, ZC_G_NUM2, /* figures                                      */
+    ZC_G_UNIT,       /* quantities: the measure word as written          */
+    ZC_G_COUNT
+} zc_gname;
+
+typedef enum zc_role {
+    ZC_ROLE_NONE = 0, ZC_ROLE_LEAD, ZC_ROLE_RESP, ZC_ROLE_COOP
+} zc_role;
+
+typedef enum zc_convention {
+    ZC_CONV_NONE = 0,
+    ZC_CONV_FIRST_IS_LEAD,  /* 列第一位的为牵头单位                       */
+    ZC_CONV_RESP_IS_LEAD    /* 无牵头单位的，责任单位即为牵头单位         */
+} zc_convention;
+
+typedef struct zc_rule_example {
+    char *input, *expect; /* expect NULL: a `nomatch:` example          */
+    unsigned line;
+} zc_rule_example;
+
+typedef struct zc_rule {
+    char *name;
+    char *where;          /* "deadline.rules:12", reported by --explain  */
+    zc_field field;
+    zc_rtype type;
+    void *code;           /* pcre2_code_8 *                              */
+    uint32_t captures;    /* capture count                               */
+    /* group numbers per zc_gname, 8 bits each: a name may be used in up
+     * to four alternatives (PCRE2_DUPNAMES); 0 when absent */
+    uint32_t grp[ZC_G_COUNT];
+    /* attributes (static strings or NULL) */
+    const char *kind, *op, *unit, *amount_unit;
+    zc_role role;
+    zc_convention convention;
+    unsigned mask_fields; /* bit per zc_field                            */
+    double scale;         /* figures: multiply (九成 = 9 x 10)           */
+    int priority;
+    bool report_skip;     /* not in reports (quantities, 到年底)         */
+    bool validate_units;  /* every unit must look like one               */
+    bool table_only;      /* only after a 责任单位 table header          */
+    zc_rule_example *examples;
+    size_t n_examples;
+} zc_rule;
+
+/* Read access for the matcher.  zc_rules itself is defined in rules.c. */
+size_t zc_rules_n(const zc_rules *r);
+const zc_rule *zc_rules_at(const zc_rules *r, size_t i);
+uint32_t zc_rules_max_captures(const zc_rules *r);
+/* A pcre2_general_context (as void *) allocating through `mem`. */
+void *zc_pcre2_gctx(const zc_mem *mem);
+
+/* ---- resolve.c: the one date resolver behind every deadline rule ------ */
+
+/* The parts a deadline rule captured, already read as numbers.  -1 means
+ * "not given".  Years may be relative (ZC_YREL_*), resolved against the
+ * document's year. */
+enum { ZC_YREL_THIS = -1000, ZC_YREL_NEXT = -1001, ZC_YREL_PREV = -1002 };
+typedef struct zc_date_parts {
+    int y, m, d, y2, m2, d2, q, q2, h;
+    bool end;      /* 底/末                                              */
+    bool pre;      /* 前 right after a bare year                         */
+    int fyp;       /* five-year plan number, 0 when none                 */
+    double n;      /* duration amount                                    */
+    const char *u; /* duration unit: "day", "workday", "month", ...      */
+} zc_date_parts;
+
+void zc_date_parts_init(zc_date_parts *p);
+/* Fill d->date / d->date_from (and amount) for a deadline of kind
+ * d->kind.  `year` is the document's year (0: unknown, relative dates
+ * stay empty).  Returns false when the parts make no date (2023年2月30日),
+ * in which case the item is dropped. */
+bool zc_resolve_date(const zc_date_parts *p, int year, zc_year_before yb,
+                     zc_deadline *d);
+/* Read a number written in digits (79.81, 1,000) or Chinese (九十, 十一,
+ * 二〇二〇, 百分之九十 without the 百分之); false if s holds none. */
+bool zc_read_number(const char *s, size_t n, double *v);
+/* Map a duration unit as written (天, 日, 个工作日, 个月, 年, 小时, 周)
+ * to its name, NULL if unknown. */
+const char *zc_duration_unit(const char *s, size_t n);
 
 /* ---- match.c: rules applied to a section ------------------------------ */
 

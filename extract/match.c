@@ -1,41 +1,1337 @@
 /*
  * match.c - applies the compiled rules to a finished group of sections.
- * (Placeholder until extraction lands: extracts nothing.)
+ *
+ * One group (a top-level section and its descendants) at a time:
+ *
+ *   1. fold the group's text (fold.c): the rules see one form of every
+ *      character; a map leads back to the text as written;
+ *   2. run every rule over the whole folded group, collecting candidates
+ *      (a rule hitting the PCRE2 match/heap/depth limit is dropped for
+ *      this group with a "match-limit" warning, never a hang);
+ *   3. drop candidates under a mask (文号, 《cited titles》) and, per field,
+ *      keep the best of overlapping candidates (higher priority, then
+ *      longer, then earlier rule);
+ *   4. turn the survivors into items: unit lists are split and given
+ *      roles, dates go through the one resolver (resolve.c), figures get
+ *      value/op/kind/metric;
+ *   5. hand each item to the deepest node that contains it - except a
+ *      unit clause standing on its own line after a run of sub-items,
+ *      which goes to their parent.
+ *
+ * Document-wide state (the 列第一位的为牵头单位，下同 convention, a
+ * responsibility table's header) lives in the matcher until
+ * zc_matcher_reset().  All buffers are reused from group to group.
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "internal.h"
 
+#include <pcre2.h>
+
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define UNSET ((size_t)-1)
+
+/* A rule's match, in folded offsets. */
+typedef struct cand {
+    const zc_rule *rule;
+    size_t rule_index;
+    size_t s, e;                    /* the value                      */
+    size_t gs[ZC_G_COUNT], ge[ZC_G_COUNT];
+} cand;
+
+/* An assignment being built: units are indices into m->units until the
+ * group is done (the array may move while it grows). */
+typedef struct asg_rec {
+    zc_assignment a;
+    size_t node;
+    size_t lead0, resp0, coop0;
+} asg_rec;
+
+typedef struct item_pos {
+    size_t node, start, index;
+} item_pos;
 
 struct zc_matcher {
     const zc_mem *mem;
+    const zc_rules *rules;
+    pcre2_general_context *gctx;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    pcre2_match_data *md;
+    zc_fold fold;
+
+    cand *c;
+    size_t nc, capc;
+    unsigned char *taken; /* per folded byte, while picking survivors */
+    size_t cap_taken;
+    size_t *order;
+    size_t cap_order;
+
+    /* results of the current group */
+    asg_rec *ar;
+    size_t nar, capar;
+    zc_unit *units;
+    size_t nunits, capunits;
+    zc_assignment *asg;
+    size_t capasg;
+    zc_deadline *dl, *dl_out;
+    size_t ndl, capdl, capdl_out;
+    zc_target *tg, *tg_out;
+    size_t ntg, captg, captg_out;
+    zc_quantity *qt, *qt_out;
+    size_t nqt, capqt, capqt_out;
+    item_pos *pos;
+    size_t cappos;
+    size_t *last_end; /* per node: end of its last clause, 0 if none */
+    size_t cap_last;
+
+    /* document-wide state */
+    bool first_is_lead, resp_is_lead, table;
+
+    /* the group being worked on; only its nodes' range [off0, off1) of
+     * g->text is folded (the segmenter's buffer may hold more) */
+    const zc_group *g;
+    size_t off0;
+    const zc_match_ctx *ctx;
 };
+
+/* ---- set-up ------------------------------------------------------------- */
 
 zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
 {
-    (void)rules;
     const zc_mem *mem = opt && opt->mem ? opt->mem : &zc_default_mem;
     zc_matcher *m = zc_malloc(mem, sizeof *m);
-    if (m)
-        m->mem = mem;
+    if (!m)
+        return NULL;
+    memset(m, 0, sizeof *m);
+    m->mem = mem;
+    m->rules = rules;
+    zc_fold_init(&m->fold, mem);
+    m->gctx = zc_pcre2_gctx(mem);
+    if (!m->gctx)
+        goto fail;
+    m->mctx = pcre2_match_context_create(m->gctx);
+    m->md = pcre2_match_data_create(zc_rules_max_captures(rules) + 1,
+                                    m->gctx);
+    if (!m->mctx || !m->md)
+        goto fail;
+    uint32_t limit = opt ? opt->match_limit : 1000000;
+    uint32_t heap = opt ? opt->heap_limit_kib : 20000;
+    pcre2_set_match_limit(m->mctx, limit ? limit : 1000000);
+    pcre2_set_depth_limit(m->mctx, limit ? limit : 1000000);
+    pcre2_set_heap_limit(m->mctx, heap ? heap : 20000);
+    /* JIT code recurses on its own stack; give it room (1 MiB at most)
+     * so nested-bracket patterns do not fail on long clauses.  Without
+     * JIT support this is NULL and nothing changes. */
+    m->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, m->gctx);
+    if (m->jit)
+        pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
     return m;
-}
-
-zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
-                         const zc_group *g, zc_extraction *out)
-{
-    (void)m;
-    (void)ctx;
-    memset(out, 0, g->n_nodes * sizeof *out);
-    return ZC_OK;
+fail:
+    zc_matcher_free(m);
+    return NULL;
 }
 
 void zc_matcher_reset(zc_matcher *m)
 {
-    (void)m;
+    if (!m)
+        return;
+    m->first_is_lead = m->resp_is_lead = m->table = false;
 }
 
 void zc_matcher_free(zc_matcher *m)
 {
-    if (m)
-        zc_free(m->mem, m);
+    if (!m)
+        return;
+    const zc_mem *mem = m->mem;
+    if (m->md)
+        pcre2_match_data_free(m->md);
+    if (m->jit)
+        pcre2_jit_stack_free(m->jit);
+    if (m->mctx)
+        pcre2_match_context_free(m->mctx);
+    if (m->gctx)
+        pcre2_general_context_free(m->gctx);
+    zc_fold_free(&m->fold);
+    zc_free(mem, m->c);
+    zc_free(mem, m->taken);
+    zc_free(mem, m->order);
+    zc_free(mem, m->ar);
+    zc_free(mem, m->units);
+    zc_free(mem, m->asg);
+    zc_free(mem, m->dl);
+    zc_free(mem, m->dl_out);
+    zc_free(mem, m->tg);
+    zc_free(mem, m->tg_out);
+    zc_free(mem, m->qt);
+    zc_free(mem, m->qt_out);
+    zc_free(mem, m->pos);
+    zc_free(mem, m->last_end);
+    zc_free(mem, m);
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static const char *F(const zc_matcher *m)
+{
+    return m->fold.text;
+}
+
+/* Source (absolute) offsets of a folded range. */
+static size_t abs_start(const zc_matcher *m, size_t fo)
+{
+    return m->g->base + m->off0 + zc_fold_src_start(&m->fold, fo);
+}
+
+static size_t abs_end(const zc_matcher *m, size_t fo)
+{
+    return m->g->base + m->off0 + zc_fold_src_end(&m->fold, fo);
+}
+
+static zc_str src_str(const zc_matcher *m, size_t fs, size_t fe)
+{
+    size_t a = zc_fold_src_start(&m->fold, fs);
+    size_t b = zc_fold_src_end(&m->fold, fe);
+    if (b < a)
+        b = a;
+    zc_str s = {m->g->text + m->off0 + a, b - a};
+    return s;
+}
+
+static uint32_t cp_at(const zc_matcher *m, size_t i, int *len)
+{
+    uint32_t cp = 0;
+    int l = zc_utf8_decode(F(m) + i, m->fold.len - i, &cp);
+    if (l <= 0) {
+        l = 1;
+        cp = (unsigned char)F(m)[i];
+    }
+    if (len)
+        *len = l;
+    return cp;
+}
+
+static size_t prev_char(const zc_matcher *m, size_t i)
+{
+    return zc_utf8_prev(F(m), i);
+}
+
+static bool is_ws(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
+}
+
+/* One pcre2_match with the matcher's limits.  Returns the PCRE2 code. */
+static int run(zc_matcher *m, const zc_rule *ru, size_t len, size_t off,
+               uint32_t opts)
+{
+    return pcre2_match(ru->code, (PCRE2_SPTR)F(m), len, off,
+                       opts | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+}
+
+/* Group `gn`'s range in the last match (first alternative that took part). */
+static bool grp(const zc_matcher *m, const zc_rule *ru, zc_gname gn,
+                size_t *s, size_t *e)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    for (int k = 0; k < 4; k++) {
+        unsigned g = (ru->grp[gn] >> (8 * k)) & 0xFF;
+        if (g && ov[2 * g] != PCRE2_UNSET) {
+            *s = ov[2 * g];
+            *e = ov[2 * g + 1];
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool limit_error(int rc)
+{
+    return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+           rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+static void warn_limit(zc_matcher *m, const zc_rule *ru, size_t off)
+{
+    if (!m->ctx->warn)
+        return;
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "rule %s (%s) hit the match limit; skipped for this section",
+             ru->name, ru->where);
+    m->ctx->warn(m->ctx->warn_ud, "match-limit", abs_start(m, off), msg);
+}
+
+/* Does a vocabulary rule of type `t` match inside folded [a, b)?  With
+ * `anchored` the match must start at a; with `at_end` it must end at b.
+ * The first such match (by rule order, then position) is returned. */
+static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
+                            size_t b, bool anchored, bool at_end, size_t *ms,
+                            size_t *me)
+{
+    const zc_rule *best = NULL;
+    size_t bs = 0, be = 0;
+    for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
+        const zc_rule *ru = zc_rules_at(m->rules, i);
+        if (ru->type != t || ru->field != f)
+            continue;
+        size_t off = a;
+        while (off <= b) {
+            int rc = run(m, ru, b, off, anchored ? PCRE2_ANCHORED : 0);
+            if (rc < 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            if (ov[1] > ov[0] && (!at_end || ov[1] == b)) {
+                if (!best || ov[0] < bs) {
+                    best = ru;
+                    bs = ov[0];
+                    be = ov[1];
+                }
+                break;
+            }
+            if (anchored)
+                break;
+            size_t next = ov[1] > off ? ov[1] : off + 1;
+            if (at_end) /* look for a later start ending at b */
+                next = ov[0] + 1;
+            while (next < b && ((unsigned char)F(m)[next] & 0xC0) == 0x80)
+                next++;
+            off = next;
+        }
+        if (best && !at_end)
+            continue; /* an earlier start may come from a later rule */
+    }
+    if (best) {
+        *ms = bs;
+        *me = be;
+    }
+    return best;
+}
+
+/* ---- candidates ----------------------------------------------------------- */
+
+static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
+{
+    size_t first = m->nc, off = 0, len = m->fold.len;
+    while (off <= len) {
+        int rc = run(m, ru, len, off, 0);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0) {
+            if (limit_error(rc))
+                warn_limit(m, ru, off);
+            else if (rc == PCRE2_ERROR_NOMEMORY)
+                return ZC_ERR_NOMEM;
+            m->nc = first; /* the rule is skipped for this group */
+            break;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        size_t s = ov[0], e = ov[1];
+        if (!ZC_GROW(m->mem, m->c, m->capc, m->nc + 1))
+            return ZC_ERR_NOMEM;
+        cand *c = &m->c[m->nc];
+        c->rule = ru;
+        c->rule_index = ri;
+        for (int k = 0; k < ZC_G_COUNT; k++) {
+            size_t a, b;
+            if (ru->grp[k] && grp(m, ru, (zc_gname)k, &a, &b)) {
+                c->gs[k] = a;
+                c->ge[k] = b;
+            } else {
+                c->gs[k] = c->ge[k] = UNSET;
+            }
+        }
+        c->s = c->gs[ZC_G_VALUE] != UNSET ? c->gs[ZC_G_VALUE] : s;
+        c->e = c->gs[ZC_G_VALUE] != UNSET ? c->ge[ZC_G_VALUE] : e;
+        if (c->e > c->s || ru->type != ZC_RT_ITEM)
+            m->nc++;
+        /* the global-match loop: PCRE2 10.42 has no pcre2_next_match */
+        if (e > off) {
+            off = e;
+        } else {
+            if (off >= len)
+                break;
+            int l;
+            cp_at(m, off, &l);
+            off += (size_t)l;
+        }
+    }
+    return ZC_OK;
+}
+
+/* ---- nodes ------------------------------------------------------------- */
+
+/* The deepest node containing the absolute range [a, b). */
+static size_t node_of(const zc_group *g, size_t a, size_t b)
+{
+    size_t lo = 0, hi = g->n_nodes;
+    while (lo < hi) { /* last node starting at or before a */
+        size_t mid = (lo + hi) / 2;
+        if (g->nodes[mid].start <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i = lo ? lo - 1 : 0;
+    for (;;) {
+        const zc_node *n = &g->nodes[i];
+        if (n->start <= a && (b <= n->end || (a == b && a < n->end)))
+            return i;
+        if (n->parent < 0)
+            return i;
+        i = (size_t)n->parent;
+    }
+}
+
+/* ---- picking survivors ----------------------------------------------- */
+
+static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+{
+    for (size_t i = 0; i < m->nc; i++) {
+        const cand *k = &m->c[i];
+        if (k->rule->field != ZC_FIELD_MASK || k->rule->type != ZC_RT_ITEM ||
+            !(k->rule->mask_fields & (1u << f)))
+            continue;
+        if (c->s < k->e && k->s < c->e)
+            return true;
+    }
+    return false;
+}
+
+/* Indices of the surviving item candidates of field f, in text order, in
+ * m->order[0..*n).  Candidates of other types are not considered. */
+static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
+{
+    size_t k = 0;
+    if (!ZC_GROW(m->mem, m->order, m->cap_order, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->taken, m->cap_taken, m->fold.len + 1))
+        return ZC_ERR_NOMEM;
+    for (size_t i = 0; i < m->nc; i++) {
+        const cand *c = &m->c[i];
+        if (c->rule->field != f || c->rule->type != ZC_RT_ITEM)
+            continue;
+        if (c->rule->report_skip && m->ctx->is_report)
+            continue;
+        if (masked(m, c, f))
+            continue;
+        m->order[k++] = i;
+    }
+    /* insertion sort (qsort's comparator could not see the matcher
+     * without global state): by priority, length, start, rule order */
+    for (size_t i = 1; i < k; i++) {
+        size_t v = m->order[i], j = i;
+        const cand *b = &m->c[v];
+        while (j > 0) {
+            const cand *a = &m->c[m->order[j - 1]];
+            int c;
+            if (a->rule->priority != b->rule->priority)
+                c = a->rule->priority > b->rule->priority ? -1 : 1;
+            else if (a->e - a->s != b->e - b->s)
+                c = a->e - a->s > b->e - b->s ? -1 : 1;
+            else if (a->s != b->s)
+                c = a->s < b->s ? -1 : 1;
+            else
+                c = a->rule_index <= b->rule_index ? -1 : 1;
+            if (c <= 0)
+                break;
+            m->order[j] = m->order[j - 1];
+            j--;
+        }
+        m->order[j] = v;
+    }
+    memset(m->taken, 0, m->fold.len + 1);
+    size_t kept = 0;
+    for (size_t i = 0; i < k; i++) {
+        const cand *c = &m->c[m->order[i]];
+        bool free_ = true;
+        for (size_t b = c->s; b < c->e; b++)
+            if (m->taken[b]) {
+                free_ = false;
+                break;
+            }
+        if (!free_)
+            continue;
+        memset(m->taken + c->s, 1, c->e - c->s);
+        m->order[kept++] = m->order[i];
+    }
+    for (size_t i = 1; i < kept; i++) { /* text order */
+        size_t v = m->order[i], j = i;
+        while (j > 0 && m->c[m->order[j - 1]].s > m->c[v].s) {
+            m->order[j] = m->order[j - 1];
+            j--;
+        }
+        m->order[j] = v;
+    }
+    *n = kept;
+    return ZC_OK;
+}
+
+/* ---- unit lists ------------------------------------------------------ */
+
+static bool open_br(uint32_t cp)
+{
+    return cp == '(' || cp == '[' || cp == 0x3014 /* 〔 */ ||
+           cp == 0x3010 /* 【 */ || cp == 0x300A /* 《 */ ||
+           cp == 0x3008 /* 〈 */ || cp == 0x201C /* “ */;
+}
+
+static bool close_br(uint32_t cp)
+{
+    return cp == ')' || cp == ']' || cp == 0x3015 || cp == 0x3011 ||
+           cp == 0x300B || cp == 0x3009 || cp == 0x201D;
+}
+
+static bool list_sep(uint32_t cp)
+{
+    return cp == 0x3001 /* 、 */ || cp == ',' || cp == ';' ||
+           cp == 0xFF64 /* ､ */;
+}
+
+/* Trim blanks (and stray separators) at both ends of folded [*a, *b). */
+static void trim_range(const zc_matcher *m, size_t *a, size_t *b)
+{
+    while (*a < *b) {
+        int l;
+        uint32_t cp = cp_at(m, *a, &l);
+        if (!is_ws(cp) && !list_sep(cp) && cp != ':' && cp != '|')
+            break;
+        *a += (size_t)l;
+    }
+    while (*b > *a) {
+        size_t p = prev_char(m, *b);
+        uint32_t cp = cp_at(m, p, NULL);
+        if (!is_ws(cp) && !list_sep(cp) && cp != 0x3002 && cp != '|' &&
+            cp != '.')
+            break;
+        *b = p;
+    }
+}
+
+static bool looks_like_unit(zc_matcher *m, size_t a, size_t b)
+{
+    size_t s, e;
+    if (b <= a)
+        return false;
+    return vocab(m, ZC_RT_UNITNAME, ZC_FIELD_ASSIGNMENTS, a, b, false, true,
+                 &s, &e) != NULL;
+}
+
+typedef struct unit_tmp {
+    size_t a, b;
+    zc_role role;
+} unit_tmp;
+
+typedef struct ulist {
+    unit_tmp u[256];
+    size_t n;
+    bool bad; /* a unit failed validation */
+} ulist;
+
+static void push_unit(ulist *L, size_t a, size_t b, zc_role role)
+{
+    if (L->n < sizeof L->u / sizeof L->u[0] && b > a) {
+        L->u[L->n].a = a;
+        L->u[L->n].b = b;
+        L->u[L->n].role = role;
+        L->n++;
+    }
+}
+
+/* One item of a list (between separators): strip a lead mark and tails,
+ * split on joiners between two units, push the units.  Returns the role
+ * a tail gave (牵头 -> lead), or NONE. */
+static zc_role list_item(zc_matcher *m, ulist *L, size_t a, size_t b,
+                         bool *leadmark, bool validate)
+{
+    size_t s, e;
+    trim_range(m, &a, &b);
+    *leadmark = false;
+    if (vocab(m, ZC_RT_LEADMARK, ZC_FIELD_ASSIGNMENTS, a, b, true, false, &s,
+              &e)) {
+        *leadmark = true;
+        a = e;
+        trim_range(m, &a, &b);
+    }
+    zc_role role = ZC_ROLE_NONE;
+    for (int guard = 0; guard < 4 && b > a; guard++) {
+        const zc_rule *t = vocab(m, ZC_RT_TAIL, ZC_FIELD_ASSIGNMENTS, a, b,
+                                 false, true, &s, &e);
+        if (!t)
+            break;
+        if (role == ZC_ROLE_NONE && t->role != ZC_ROLE_NONE)
+            role = t->role;
+        b = s;
+        trim_range(m, &a, &b);
+    }
+    if (b <= a)
+        return role;
+    /* 和/及 between two units: split; inside a name (县教育和体育局) not */
+    size_t from = a;
+    for (;;) {
+        const zc_rule *j = vocab(m, ZC_RT_JOINER, ZC_FIELD_ASSIGNMENTS, from,
+                                 b, false, false, &s, &e);
+        if (!j)
+            break;
+        if (looks_like_unit(m, a, s) && looks_like_unit(m, e, b)) {
+            push_unit(L, a, s, ZC_ROLE_NONE);
+            a = e;
+        }
+        from = e;
+    }
+    if (validate && !looks_like_unit(m, a, b))
+        L->bad = true;
+    push_unit(L, a, b, ZC_ROLE_NONE);
+    return role;
+}
+
+/* A unit list in folded [a, b): split on 、，,；; at bracket depth 0; a
+ * tail's role (县扶贫开发办牵头, …等有关部门参加) goes to the units since
+ * the previous role tail; the rest get `role`.  A 。 ends the list: what
+ * follows is a note (具体任务…不再做分工，下同). */
+static void parse_list(zc_matcher *m, ulist *L, size_t a, size_t b,
+                       zc_role role, bool validate)
+{
+    size_t pending = L->n, item = a, i = a;
+    int depth = 0;
+    while (i <= b) {
+        int l = 1;
+        uint32_t cp = i < b ? cp_at(m, i, &l) : 0;
+        bool end = i == b || (depth == 0 && cp == 0x3002 /* 。 */);
+        if (i < b && open_br(cp))
+            depth++;
+        else if (i < b && close_br(cp) && depth > 0)
+            depth--;
+        size_t hs, he;
+        if (!end && depth == 0 && list_sep(cp) &&
+            vocab(m, ZC_RT_SHAREDHEAD, ZC_FIELD_ASSIGNMENTS, item, b, true,
+                  false, &hs, &he) &&
+            he > i) {
+            i = he; /* 各区、县(市)政府: one unit, the head is shared */
+            continue;
+        }
+        if (end || (depth == 0 && list_sep(cp))) {
+            size_t before = L->n;
+            bool mark;
+            zc_role r = list_item(m, L, item, i, &mark, validate);
+            if (mark && L->n > before)
+                L->u[before].role = ZC_ROLE_LEAD;
+            if (r != ZC_ROLE_NONE) {
+                for (size_t k = pending; k < L->n; k++)
+                    if (L->u[k].role == ZC_ROLE_NONE)
+                        L->u[k].role = r;
+                pending = L->n;
+            }
+            if (end)
+                break;
+            item = i + (size_t)l;
+        }
+        i += (size_t)l;
+    }
+    for (size_t k = pending; k < L->n; k++)
+        if (L->u[k].role == ZC_ROLE_NONE)
+            L->u[k].role = role;
+}
+
+/* A labelled body "牵头单位:…;责任单位:…": labels (from the rules) start
+ * the parts; each part's list gets the label's role. */
+static void parse_body(zc_matcher *m, ulist *L, size_t a, size_t b)
+{
+    size_t cur = a;
+    zc_role role = ZC_ROLE_RESP;
+    size_t list_start = a;
+    bool first = true;
+    while (cur < b) {
+        size_t s, e;
+        const zc_rule *lab = vocab(m, ZC_RT_LABEL, ZC_FIELD_ASSIGNMENTS, cur,
+                                   b, false, false, &s, &e);
+        /* a label counts at the start or after a separator */
+        while (lab && s > a) {
+            uint32_t pc = cp_at(m, prev_char(m, s), NULL);
+            if (list_sep(pc) || is_ws(pc) || pc == 0x3002 || pc == ':' ||
+                pc == '(' || pc == 0x3014)
+                break;
+            size_t next = s + 1;
+            while (next < b && ((unsigned char)F(m)[next] & 0xC0) == 0x80)
+                next++;
+            lab = vocab(m, ZC_RT_LABEL, ZC_FIELD_ASSIGNMENTS, next, b, false,
+                        false, &s, &e);
+        }
+        if (!lab) {
+            break;
+        }
+        if (!first || s > list_start)
+            parse_list(m, L, list_start, s, role, false);
+        role = lab->role;
+        list_start = e;
+        cur = e;
+        first = false;
+    }
+    parse_list(m, L, list_start, b, role, false);
+}
+
+/* ---- assignments ------------------------------------------------------ */
+
+static bool own_line(const zc_matcher *m, size_t fs, size_t fe)
+{
+    size_t i = fs;
+    while (i > 0) {
+        size_t p = prev_char(m, i);
+        uint32_t cp = cp_at(m, p, NULL);
+        if (cp == '\n')
+            break;
+        if (!is_ws(cp))
+            return false;
+        i = p;
+    }
+    for (size_t k = fe; k < m->fold.len; k++) {
+        char c = F(m)[k];
+        if (c == '\n')
+            break;
+        if (c != ' ' && c != '\t' && c != '|' && c != '\r')
+            return false;
+    }
+    return true;
+}
+
+/* Only blanks between absolute offsets a and b? */
+static bool blank_between(const zc_matcher *m, size_t a, size_t b)
+{
+    const char *t = m->g->text;
+    for (size_t i = a; i < b; i++) {
+        char c = t[i - m->g->base];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '|')
+            return false;
+    }
+    return true;
+}
+
+static void trim_abs(const zc_matcher *m, size_t *a, size_t *b)
+{
+    const char *t = m->g->text - m->g->base;
+    while (*a < *b) {
+        uint32_t cp;
+        int l = zc_utf8_decode(t + *a, *b - *a, &cp);
+        if (l <= 0 || !zc_is_space(cp))
+            break;
+        *a += (size_t)l;
+    }
+    while (*b > *a) {
+        size_t p = zc_utf8_prev(t, *b);
+        uint32_t cp;
+        zc_utf8_decode(t + p, *b - p, &cp);
+        if (!zc_is_space(cp))
+            break;
+        *b = p;
+    }
+}
+
+static zc_status add_units(zc_matcher *m, const ulist *L, zc_role want,
+                           size_t *first, size_t *count)
+{
+    *first = m->nunits;
+    *count = 0;
+    for (size_t i = 0; i < L->n; i++) {
+        if (L->u[i].role != want)
+            continue;
+        if (!ZC_GROW(m->mem, m->units, m->capunits, m->nunits + 1))
+            return ZC_ERR_NOMEM;
+        zc_unit *u = &m->units[m->nunits++];
+        u->name = src_str(m, L->u[i].a, L->u[i].b);
+        u->span.start = abs_start(m, L->u[i].a);
+        u->span.end = abs_end(m, L->u[i].b);
+        (*count)++;
+    }
+    return ZC_OK;
+}
+
+/* Apply a convention found at folded offset `at` (already known to come
+ * before the clause being processed). */
+static void apply_convention(zc_matcher *m, const cand *c, bool *once_first,
+                             bool *once_resp)
+{
+    bool later = c->gs[ZC_G_SCOPE] != UNSET;
+    if (c->rule->convention == ZC_CONV_FIRST_IS_LEAD) {
+        if (later)
+            m->first_is_lead = true;
+        else
+            *once_first = true;
+    } else if (c->rule->convention == ZC_CONV_RESP_IS_LEAD) {
+        if (later)
+            m->resp_is_lead = true;
+        else
+            *once_resp = true;
+    }
+}
+
+static zc_status do_assignments(zc_matcher *m)
+{
+    size_t n;
+    zc_status st = pick(m, ZC_FIELD_ASSIGNMENTS, &n);
+    if (st != ZC_OK)
+        return st;
+    const zc_group *g = m->g;
+    if (!ZC_GROW(m->mem, m->last_end, m->cap_last, g->n_nodes + 1))
+        return ZC_ERR_NOMEM;
+    memset(m->last_end, 0, (g->n_nodes + 1) * sizeof *m->last_end);
+    /* conventions and table headers, in text order, applied as clauses
+     * pass them */
+    bool once_first = false, once_resp = false;
+    for (size_t oi = 0; oi < n; oi++) {
+        const cand *c = &m->c[m->order[oi]];
+        const zc_rule *ru = c->rule;
+        /* conventions starting before this clause ends (one inside it
+         * applies to it), table headers before it */
+        for (size_t k = 0; k < m->nc; k++) {
+            cand *e = &m->c[k];
+            if (e->rule->field != ZC_FIELD_ASSIGNMENTS || e->s >= c->e ||
+                e->s == UNSET - 1)
+                continue;
+            if (e->rule->type == ZC_RT_CONVENTION) {
+                apply_convention(m, e, &once_first, &once_resp);
+                e->s = UNSET - 1; /* used */
+            } else if (e->rule->type == ZC_RT_HEADER && e->s < c->s) {
+                m->table = true;
+                e->s = UNSET - 1;
+            }
+        }
+        if (ru->table_only && !m->table)
+            continue;
+        ulist L;
+        L.n = 0;
+        L.bad = false;
+        if (c->gs[ZC_G_BODY] != UNSET)
+            parse_body(m, &L, c->gs[ZC_G_BODY], c->ge[ZC_G_BODY]);
+        static const struct {
+            zc_gname g;
+            zc_role r;
+        } lists[] = {{ZC_G_LEAD, ZC_ROLE_LEAD},
+                     {ZC_G_RESP, ZC_ROLE_RESP},
+                     {ZC_G_COOP, ZC_ROLE_COOP},
+                     {ZC_G_LIST, ZC_ROLE_RESP}};
+        for (size_t k = 0; k < 4; k++)
+            if (c->gs[lists[k].g] != UNSET)
+                parse_list(m, &L, c->gs[lists[k].g], c->ge[lists[k].g],
+                           lists[k].r, ru->validate_units);
+        if (L.bad || L.n == 0) {
+            once_first = once_resp = false;
+            continue;
+        }
+        /* conventions: only where the clause names no lead itself */
+        bool has_lead = false;
+        for (size_t k = 0; k < L.n; k++)
+            if (L.u[k].role == ZC_ROLE_LEAD)
+                has_lead = true;
+        if (!has_lead) {
+            if (m->resp_is_lead || once_resp) {
+                for (size_t k = 0; k < L.n; k++)
+                    if (L.u[k].role == ZC_ROLE_RESP)
+                        L.u[k].role = ZC_ROLE_LEAD;
+            } else if (m->first_is_lead || once_first) {
+                for (size_t k = 0; k < L.n; k++)
+                    if (L.u[k].role == ZC_ROLE_RESP) {
+                        L.u[k].role = ZC_ROLE_LEAD;
+                        break;
+                    }
+            }
+        }
+        once_first = once_resp = false;
+
+        if (!ZC_GROW(m->mem, m->ar, m->capar, m->nar + 1))
+            return ZC_ERR_NOMEM;
+        asg_rec *r = &m->ar[m->nar];
+        memset(r, 0, sizeof *r);
+        size_t cnt;
+        if ((st = add_units(m, &L, ZC_ROLE_LEAD, &r->lead0, &cnt)) != ZC_OK)
+            return st;
+        r->a.n_lead = cnt;
+        if ((st = add_units(m, &L, ZC_ROLE_RESP, &r->resp0, &cnt)) != ZC_OK)
+            return st;
+        r->a.n_responsible = cnt;
+        if ((st = add_units(m, &L, ZC_ROLE_COOP, &r->coop0, &cnt)) != ZC_OK)
+            return st;
+        r->a.n_cooperating = cnt;
+        r->a.text = src_str(m, c->s, c->e);
+        r->a.span.start = abs_start(m, c->s);
+        r->a.span.end = abs_end(m, c->e);
+        r->a.rule = ru->where;
+        size_t node = node_of(g, r->a.span.start, r->a.span.end);
+        const zc_node *nd = &g->nodes[node];
+        size_t cov0 = m->last_end[node] ? m->last_end[node] : nd->start;
+        /* a clause on its own line closing a run of sub-items (（1）…（4）
+         * then 责任单位：…) is the parent's: none of the earlier siblings
+         * has a clause, and nothing follows it in its node */
+        if (nd->parent >= 0 && !m->last_end[node] &&
+            own_line(m, c->s, c->e) &&
+            blank_between(m, r->a.span.end, nd->end)) {
+            size_t first_sib = node;
+            bool sib_clause = false;
+            for (size_t k = 0; k < node; k++)
+                if (g->nodes[k].parent == nd->parent &&
+                    g->nodes[k].level == nd->level) {
+                    if (first_sib == node)
+                        first_sib = k;
+                    if (m->last_end[k])
+                        sib_clause = true;
+                }
+            if (first_sib != node && !sib_clause) {
+                node = (size_t)nd->parent;
+                cov0 = g->nodes[first_sib].start;
+                if (m->last_end[node] > cov0)
+                    cov0 = m->last_end[node];
+            }
+        }
+        size_t cov1 = r->a.span.start;
+        if (cov0 > cov1)
+            cov0 = cov1;
+        trim_abs(m, &cov0, &cov1);
+        r->a.covers.start = cov0;
+        r->a.covers.end = cov1;
+        r->node = node;
+        m->last_end[node] = r->a.span.end;
+        /* the node's ancestors' clauses cover from after this one too */
+        m->nar++;
+    }
+    return ZC_OK;
+}
+
+/* ---- deadlines ---------------------------------------------------------- */
+
+static int read_year(zc_matcher *m, size_t a, size_t b)
+{
+    static const struct {
+        const char *w;
+        int y;
+    } rel[] = {{"今", ZC_YREL_THIS}, {"本", ZC_YREL_THIS},
+               {"当", ZC_YREL_THIS}, {"全", ZC_YREL_THIS},
+               {"明", ZC_YREL_NEXT}, {"次", ZC_YREL_NEXT},
+               {"来", ZC_YREL_NEXT}, {"下", ZC_YREL_NEXT},
+               {"去", ZC_YREL_PREV}, {"上", ZC_YREL_PREV},
+               {"前", ZC_YREL_PREV}};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++)
+        if (strlen(rel[i].w) == b - a && !memcmp(F(m) + a, rel[i].w, b - a))
+            return rel[i].y;
+    unsigned long v;
+    if (zc_parse_digits(F(m) + a, b - a, 4, &v) == b - a)
+        return (int)v;
+    if (zc_parse_zh_number(F(m) + a, b - a, 0, &v) == b - a && v >= 1900)
+        return (int)v;
+    return -2; /* unreadable */
+}
+
+static int read_int(zc_matcher *m, const cand *c, zc_gname gn)
+{
+    if (c->gs[gn] == UNSET)
+        return -1;
+    double v;
+    size_t a = c->gs[gn], b = c->ge[gn];
+    if (b - a == 3 && !memcmp(F(m) + a, "\xE9\xA6\x96", 3)) /* 首 */
+        return 1;
+    if (!zc_read_number(F(m) + a, b - a, &v))
+        return -2;
+    return (int)v;
+}
+
+static zc_status do_deadlines(zc_matcher *m)
+{
+    size_t n;
+    zc_status st = pick(m, ZC_FIELD_DEADLINES, &n);
+    if (st != ZC_OK)
+        return st;
+    for (size_t oi = 0; oi < n; oi++) {
+        const cand *c = &m->c[m->order[oi]];
+        const zc_rule *ru = c->rule;
+        zc_date_parts p;
+        zc_date_parts_init(&p);
+        if (c->gs[ZC_G_Y] != UNSET)
+            p.y = read_year(m, c->gs[ZC_G_Y], c->ge[ZC_G_Y]);
+        if (c->gs[ZC_G_Y2] != UNSET)
+            p.y2 = read_year(m, c->gs[ZC_G_Y2], c->ge[ZC_G_Y2]);
+        p.m = read_int(m, c, ZC_G_M);
+        p.d = read_int(m, c, ZC_G_D);
+        p.m2 = read_int(m, c, ZC_G_M2);
+        p.d2 = read_int(m, c, ZC_G_D2);
+        p.q = read_int(m, c, ZC_G_Q);
+        p.q2 = read_int(m, c, ZC_G_Q2);
+        if (c->gs[ZC_G_H] != UNSET)
+            p.h = !memcmp(F(m) + c->gs[ZC_G_H], "\xE4\xB8\x8B", 3) ? 2 : 1;
+        p.end = c->gs[ZC_G_END] != UNSET;
+        p.pre = c->gs[ZC_G_PRE] != UNSET;
+        if (c->gs[ZC_G_FYP] != UNSET) {
+            int f = read_int(m, c, ZC_G_FYP);
+            p.fyp = f > 0 ? f : 0;
+        }
+        if (c->gs[ZC_G_N] != UNSET) {
+            double v;
+            if (zc_read_number(F(m) + c->gs[ZC_G_N],
+                               c->ge[ZC_G_N] - c->gs[ZC_G_N], &v))
+                p.n = v;
+        }
+        if (ru->amount_unit)
+            p.u = ru->amount_unit;
+        else if (c->gs[ZC_G_U] != UNSET)
+            p.u = zc_duration_unit(F(m) + c->gs[ZC_G_U],
+                                   c->ge[ZC_G_U] - c->gs[ZC_G_U]);
+        if (p.y == -2 || p.y2 == -2 || p.m == -2 || p.d == -2 ||
+            p.m2 == -2 || p.d2 == -2 || p.q == -2 || p.q2 == -2)
+            continue;
+        if (!ZC_GROW(m->mem, m->dl, m->capdl, m->ndl + 1) ||
+            !ZC_GROW(m->mem, m->pos, m->cappos, m->ndl + 1))
+            return ZC_ERR_NOMEM;
+        zc_deadline *d = &m->dl[m->ndl];
+        memset(d, 0, sizeof *d);
+        d->kind = ru->kind;
+        d->text = src_str(m, c->s, c->e);
+        d->span.start = abs_start(m, c->s);
+        d->span.end = abs_end(m, c->e);
+        d->rule = ru->where;
+        if (!zc_resolve_date(&p, m->ctx->year, m->ctx->year_before, d))
+            continue;
+        m->pos[m->ndl].node = node_of(m->g, d->span.start, d->span.end);
+        m->pos[m->ndl].start = d->span.start;
+        m->pos[m->ndl].index = m->ndl;
+        m->ndl++;
+    }
+    return ZC_OK;
+}
+
+/* ---- targets and quantities ------------------------------------------- */
+
+static bool clause_delim(uint32_t cp)
+{
+    return cp == ',' || cp == ';' || cp == 0x3002 || cp == ':' ||
+           cp == '!' || cp == '?' || cp == '\n' || cp == 0x3001 ||
+           cp == '|' || cp == '(' || cp == ')' || cp == 0x3014 ||
+           cp == 0x3015;
+}
+
+/* The clause segment before folded offset `at` (back to a delimiter, at
+ * most 60 bytes' worth of characters). */
+static size_t seg_start(const zc_matcher *m, size_t at)
+{
+    size_t i = at;
+    int chars = 0;
+    while (i > 0 && chars < 40) {
+        size_t p = prev_char(m, i);
+        if (clause_delim(cp_at(m, p, NULL)))
+            break;
+        i = p;
+        chars++;
+    }
+    return i;
+}
+
+static size_t seg_end(const zc_matcher *m, size_t at)
+{
+    size_t i = at;
+    int chars = 0;
+    while (i < m->fold.len && chars < 40) {
+        int l;
+        if (clause_delim(cp_at(m, i, &l)))
+            break;
+        i += (size_t)l;
+        chars++;
+    }
+    return i;
+}
+
+/* The metric: the segment before the figure up to the first cut word
+ * (达到, 增长 …), minus leading trim words (推动, 力争 …); if that leaves
+ * nothing, the segment after the figure.  As written. */
+static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
+{
+    size_t s, e;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t a = pass == 0 ? seg_start(m, vs) : ve;
+        size_t b = pass == 0 ? vs : seg_end(m, ve);
+        if (pass == 1) { /* skip an op word right after the figure */
+            if (vocab(m, ZC_RT_OP, ZC_FIELD_TARGETS, a, b, true, false, &s,
+                      &e))
+                a = e;
+        }
+        if (vocab(m, ZC_RT_METRIC_CUT, ZC_FIELD_TARGETS, a, b, false, false,
+                  &s, &e))
+            b = s;
+        for (int guard = 0; guard < 6 && a < b; guard++) {
+            if (!vocab(m, ZC_RT_METRIC_TRIM, ZC_FIELD_TARGETS, a, b, true,
+                       false, &s, &e) ||
+                e <= a)
+                break;
+            a = e;
+        }
+        while (a < b && is_ws(cp_at(m, a, NULL)))
+            a++;
+        while (b > a && is_ws(cp_at(m, prev_char(m, b), NULL)))
+            b = prev_char(m, b);
+        if (b > a)
+            return src_str(m, a, b);
+    }
+    zc_str none = {NULL, 0};
+    return none;
+}
+
+static const char *op_in(zc_matcher *m, zc_field f, size_t a, size_t b)
+{
+    size_t s, e;
+    const zc_rule *o = vocab(m, ZC_RT_OP, f, a, b, false, false, &s, &e);
+    return o ? o->op : "=";
+}
+
+/* Does a heading of the node or an ancestor say this is a review
+ * (2013年工作回顾)?  Then its figures are achieved ones. */
+static bool review_context(zc_matcher *m, size_t node)
+{
+    const zc_group *g = m->g;
+    for (long i = (long)node; i >= 0; i = g->nodes[i].parent) {
+        const zc_node *nd = &g->nodes[i];
+        if (nd->level == 0)
+            break;
+        /* the heading: the first line of the node, folded */
+        size_t a = nd->start - g->base - m->off0;
+        size_t fa = 0, lo = 0, hi = m->fold.len;
+        while (lo < hi) { /* first folded byte at or after a */
+            size_t mid = (lo + hi) / 2;
+            if (m->fold.ds[mid] < a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        fa = lo;
+        size_t fb = fa;
+        int chars = 0;
+        while (fb < m->fold.len && F(m)[fb] != '\n' && chars < 30) {
+            int l;
+            uint32_t cp = cp_at(m, fb, &l);
+            if (cp == 0x3002)
+                break;
+            fb += (size_t)l;
+            chars++;
+        }
+        size_t s, e;
+        if (vocab(m, ZC_RT_REVIEW, ZC_FIELD_TARGETS, fa, fb, false, false,
+                  &s, &e))
+            return true;
+    }
+    return false;
+}
+
+static zc_status do_targets(zc_matcher *m)
+{
+    size_t n;
+    zc_status st = pick(m, ZC_FIELD_TARGETS, &n);
+    if (st != ZC_OK)
+        return st;
+    for (size_t oi = 0; oi < n; oi++) {
+        const cand *c = &m->c[m->order[oi]];
+        const zc_rule *ru = c->rule;
+        double v, v2;
+        if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
+                            c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
+            continue;
+        v *= ru->scale;
+        v2 = v;
+        if (c->gs[ZC_G_NUM2] != UNSET &&
+            zc_read_number(F(m) + c->gs[ZC_G_NUM2],
+                           c->ge[ZC_G_NUM2] - c->gs[ZC_G_NUM2], &v2))
+            v2 *= ru->scale;
+        if (v2 < v)
+            continue; /* 90%—80% is not a range */
+        if (!ZC_GROW(m->mem, m->tg, m->captg, m->ntg + 1) ||
+            !ZC_GROW(m->mem, m->pos, m->cappos, m->ntg + 1))
+            return ZC_ERR_NOMEM;
+        zc_target *t = &m->tg[m->ntg];
+        memset(t, 0, sizeof *t);
+        t->text = src_str(m, c->s, c->e);
+        t->span.start = abs_start(m, c->s);
+        t->span.end = abs_end(m, c->e);
+        t->value = v;
+        t->value_max = v2;
+        t->unit = ru->unit ? ru->unit : "%";
+        t->op = ru->op ? ru->op : op_in(m, ZC_FIELD_TARGETS, c->s, c->e);
+        t->metric = metric_of(m, c->s, c->e);
+        t->rule = ru->where;
+        size_t node = node_of(m->g, t->span.start, t->span.end);
+        size_t a = seg_start(m, c->s), s, e;
+        if (ru->kind) {
+            t->kind = ru->kind;
+        } else if (m->ctx->is_report || review_context(m, node)) {
+            /* a report's figures are achieved, unless the sentence
+             * plans (力争, 确保 … in a 下一步 part) */
+            size_t sa = a;
+            while (sa > 0 && F(m)[sa - 1] != '\n' &&
+                   cp_at(m, prev_char(m, sa), NULL) != 0x3002)
+                sa = prev_char(m, sa);
+            t->kind = vocab(m, ZC_RT_PLANNED, ZC_FIELD_TARGETS, sa, c->s,
+                            false, false, &s, &e)
+                          ? "target"
+                          : "achieved";
+        } else if (vocab(m, ZC_RT_CHANGE, ZC_FIELD_TARGETS, a, c->e, false,
+                         false, &s, &e)) {
+            t->kind = "change";
+        } else if (vocab(m, ZC_RT_ACHIEVED, ZC_FIELD_TARGETS, a, c->e, false,
+                         false, &s, &e)) {
+            t->kind = "achieved";
+        } else {
+            t->kind = "target";
+        }
+        m->pos[m->ntg].node = node;
+        m->pos[m->ntg].start = t->span.start;
+        m->pos[m->ntg].index = m->ntg;
+        m->ntg++;
+    }
+    return ZC_OK;
+}
+
+static zc_status do_quantities(zc_matcher *m)
+{
+    size_t n;
+    zc_status st = pick(m, ZC_FIELD_QUANTITIES, &n);
+    if (st != ZC_OK)
+        return st;
+    for (size_t oi = 0; oi < n; oi++) {
+        const cand *c = &m->c[m->order[oi]];
+        const zc_rule *ru = c->rule;
+        double v;
+        if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
+                            c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
+            continue;
+        if (!ZC_GROW(m->mem, m->qt, m->capqt, m->nqt + 1) ||
+            !ZC_GROW(m->mem, m->pos, m->cappos, m->nqt + 1))
+            return ZC_ERR_NOMEM;
+        zc_quantity *q = &m->qt[m->nqt];
+        memset(q, 0, sizeof *q);
+        q->text = src_str(m, c->s, c->e);
+        q->span.start = abs_start(m, c->s);
+        q->span.end = abs_end(m, c->e);
+        q->value = v * ru->scale;
+        q->unit = src_str(m, c->gs[ZC_G_UNIT], c->ge[ZC_G_UNIT]);
+        q->op = ru->op ? ru->op : op_in(m, ZC_FIELD_QUANTITIES, c->s, c->e);
+        q->rule = ru->where;
+        m->pos[m->nqt].node = node_of(m->g, q->span.start, q->span.end);
+        m->pos[m->nqt].start = q->span.start;
+        m->pos[m->nqt].index = m->nqt;
+        m->nqt++;
+    }
+    return ZC_OK;
+}
+
+/* ---- distribution to nodes -------------------------------------------- */
+
+/* Stable order by (node, start) of n positions. */
+static void sort_pos(item_pos *p, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        item_pos v = p[i];
+        size_t j = i;
+        while (j > 0 && (p[j - 1].node > v.node ||
+                         (p[j - 1].node == v.node && p[j - 1].start > v.start))) {
+            p[j] = p[j - 1];
+            j--;
+        }
+        p[j] = v;
+    }
+}
+
+#define DISTRIBUTE(m, src, n, dst, cap, out, field, nfield)                  \
+    do {                                                                     \
+        if (!ZC_GROW((m)->mem, dst, cap, (n) + 1))                           \
+            return ZC_ERR_NOMEM;                                             \
+        sort_pos((m)->pos, n);                                               \
+        for (size_t i_ = 0; i_ < (n); i_++) {                                \
+            size_t nd_ = (m)->pos[i_].node;                                  \
+            dst[i_] = src[(m)->pos[i_].index];                               \
+            if (!(out)[nd_].nfield)                                          \
+                (out)[nd_].field = &dst[i_];                                 \
+            (out)[nd_].nfield++;                                             \
+        }                                                                    \
+    } while (0)
+
+/* ---- the entry point -------------------------------------------------- */
+
+zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
+                         const zc_group *g, zc_extraction *out)
+{
+    memset(out, 0, g->n_nodes * sizeof *out);
+    if (!m->rules || !zc_rules_n(m->rules) || !g->n_nodes)
+        return ZC_OK;
+    m->g = g;
+    m->ctx = ctx;
+    m->nc = m->nar = m->nunits = m->ndl = m->ntg = m->nqt = 0;
+    size_t lo = g->nodes[0].start, hi = g->nodes[0].end;
+    for (size_t i = 1; i < g->n_nodes; i++)
+        if (g->nodes[i].end > hi)
+            hi = g->nodes[i].end;
+    if (lo < g->base)
+        lo = g->base;
+    if (hi > g->base + g->len)
+        hi = g->base + g->len;
+    if (hi < lo)
+        hi = lo;
+    m->off0 = lo - g->base;
+    if (hi - lo >= UINT32_MAX)
+        return ZC_ERR_LIMIT;
+    if (!zc_fold_text(&m->fold, g->text + m->off0, hi - lo))
+        return ZC_ERR_NOMEM;
+
+    zc_status st;
+    for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
+        const zc_rule *ru = zc_rules_at(m->rules, i);
+        bool global = ru->type == ZC_RT_ITEM ||
+                      ru->type == ZC_RT_CONVENTION ||
+                      ru->type == ZC_RT_HEADER;
+        if (!global)
+            continue;
+        if ((st = collect(m, ru, i)) != ZC_OK)
+            return st;
+    }
+    /* events (conventions, headers) must be in text order */
+    for (size_t i = 1; i < m->nc; i++) {
+        cand v = m->c[i];
+        size_t j = i;
+        while (j > 0 && m->c[j - 1].s > v.s) {
+            m->c[j] = m->c[j - 1];
+            j--;
+        }
+        m->c[j] = v;
+    }
+    if ((st = do_assignments(m)) != ZC_OK || (st = do_deadlines(m)) != ZC_OK)
+        return st;
+    size_t ndl = m->ndl;
+    DISTRIBUTE(m, m->dl, ndl, m->dl_out, m->capdl_out, out, deadlines,
+               n_deadlines);
+    if ((st = do_targets(m)) != ZC_OK)
+        return st;
+    size_t ntg = m->ntg;
+    DISTRIBUTE(m, m->tg, ntg, m->tg_out, m->captg_out, out, targets,
+               n_targets);
+    if ((st = do_quantities(m)) != ZC_OK)
+        return st;
+    size_t nqt = m->nqt;
+    DISTRIBUTE(m, m->qt, nqt, m->qt_out, m->capqt_out, out, quantities,
+               n_quantities);
+
+    /* assignments: stable by node, then fix unit pointers */
+    if (!ZC_GROW(m->mem, m->asg, m->capasg, m->nar + 1) ||
+        !ZC_GROW(m->mem, m->pos, m->cappos, m->nar + 1))
+        return ZC_ERR_NOMEM;
+    for (size_t i = 0; i < m->nar; i++) {
+        m->pos[i].node = m->ar[i].node;
+        m->pos[i].start = m->ar[i].a.span.start;
+        m->pos[i].index = i;
+    }
+    sort_pos(m->pos, m->nar);
+    for (size_t i = 0; i < m->nar; i++) {
+        const asg_rec *r = &m->ar[m->pos[i].index];
+        zc_assignment *a = &m->asg[i];
+        *a = r->a;
+        a->lead = r->a.n_lead ? &m->units[r->lead0] : NULL;
+        a->responsible = r->a.n_responsible ? &m->units[r->resp0] : NULL;
+        a->cooperating = r->a.n_cooperating ? &m->units[r->coop0] : NULL;
+        size_t nd = r->node;
+        if (!out[nd].n_assignments)
+            out[nd].assignments = a;
+        out[nd].n_assignments++;
+    }
+    return ZC_OK;
 }
