@@ -250,7 +250,8 @@ typedef struct zc_meta zc_meta;
 zc_meta *zc_meta_new(const zc_mem *mem);
 /* Read the metadata from the preamble (section 0's text).  `rest` is the
  * text that follows it (the first section), read only for the year when
- * the preamble names none. */
+ * the preamble names none.  Returns false when memory ran out (the record
+ * is then incomplete and must not be reported as the document's). */
 bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
                   size_t rest_len);
 const zc_document *zc_meta_document(const zc_meta *m);

@@ -75,8 +75,9 @@ struct zc_meta {
     pcre2_code *re[P_COUNT];
     pcre2_match_data *md;
     zc_document doc;
-    char *strings[16];
-    size_t n_strings;
+    char **strings; /* everything `doc` points to, freed on reset */
+    size_t n_strings, cap_strings;
+    bool oom;       /* an allocation failed while reading         */
     const char *recipients[MAX_RECIPIENTS];
     zc_buf work; /* the preamble rewritten for reading titles */
     char date_buf[2][11];
@@ -138,6 +139,7 @@ void zc_meta_reset(zc_meta *m)
     for (size_t i = 0; i < m->n_strings; i++)
         zc_free(m->mem, m->strings[i]);
     m->n_strings = 0;
+    m->oom = false;
     memset(&m->doc, 0, sizeof m->doc);
 }
 
@@ -151,6 +153,7 @@ void zc_meta_free(zc_meta *m)
     pcre2_match_data_free(m->md);
     pcre2_general_context_free(m->gctx);
     zc_buf_free(&m->work);
+    zc_free(m->mem, m->strings);
     zc_free(m->mem, m);
 }
 
@@ -164,8 +167,11 @@ const zc_document *zc_meta_document(const zc_meta *m)
 static int match_at(zc_meta *m, int which, const char *s, size_t n,
                     size_t from)
 {
-    return pcre2_match(m->re[which], (PCRE2_SPTR)s, n, from,
-                       PCRE2_NO_UTF_CHECK, m->md, NULL);
+    int rc = pcre2_match(m->re[which], (PCRE2_SPTR)s, n, from,
+                         PCRE2_NO_UTF_CHECK, m->md, NULL);
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        m->oom = true;
+    return rc;
 }
 
 static bool group(zc_meta *m, int which, const char *name, size_t *a,
@@ -194,11 +200,15 @@ static bool group(zc_meta *m, int which, const char *name, size_t *a,
 
 static char *keep(zc_meta *m, const char *s, size_t n)
 {
-    if (m->n_strings >= sizeof m->strings / sizeof m->strings[0])
+    if (!ZC_GROW(m->mem, m->strings, m->cap_strings, m->n_strings + 1)) {
+        m->oom = true;
         return NULL;
+    }
     char *d = zc_strndup(m->mem, s, n);
     if (d)
         m->strings[m->n_strings++] = d;
+    else
+        m->oom = true;
     return d;
 }
 
@@ -481,8 +491,10 @@ static bool build_work(zc_meta *m, const char *s, size_t n)
 {
     zc_buf *w = &m->work;
     w->len = 0;
-    if (!zc_buf_reserve(w, n + n / 8 + 16))
+    /* at most one inserted line break per 3-byte 。 : n/2 is room enough */
+    if (!zc_buf_reserve(w, n + n / 2 + 16))
         return false;
+    bool ok = true;
     int quote = 0;
     uint32_t prev = 0;
     size_t i = 0;
@@ -538,24 +550,26 @@ static bool build_work(zc_meta *m, const char *s, size_t n)
             quote--;
         /* a space in a very long line separates what would be lines */
         if ((cp == ' ' || cp == 0x3000) && long_line) {
-            zc_buf_putc(w, '\n');
+            ok &= zc_buf_putc(w, '\n');
             prev = '\n';
             i += (size_t)l;
             continue;
         }
         if ((cp == '(' || cp == 0xFF08) && n - i >= 21 &&
             memcmp(s + i + (size_t)l, "此件公开发布", 18) == 0)
-            zc_buf_putc(w, '\n');
-        zc_buf_append(w, s + i, (size_t)l);
+            ok &= zc_buf_putc(w, '\n');
+        ok &= zc_buf_append(w, s + i, (size_t)l);
         if (cp == 0x3002 && quote == 0) /* 。 */
-            zc_buf_putc(w, '\n');
+            ok &= zc_buf_putc(w, '\n');
         if ((cp == ')' || cp == 0xFF09) && i >= 18 &&
             memcmp(s + i - 18, "此件公开发布", 18) == 0)
-            zc_buf_putc(w, '\n');
+            ok &= zc_buf_putc(w, '\n');
         prev = cp;
         i += (size_t)l;
     }
-    return w->data != NULL;
+    if (!ok)
+        m->oom = true;
+    return ok && w->data != NULL;
 }
 
 typedef struct tline {
@@ -1006,7 +1020,7 @@ bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
             group(m, P_YEAR, "v", &a, &b))
             m->doc.year = atoi(rest + a);
     }
-    return true;
+    return !m->oom;
 }
 
 /* ---- the page's <meta> tags (html.c) ------------------------------------ */

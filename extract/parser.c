@@ -140,9 +140,13 @@ static int on_group(const zc_group *g, void *ud)
          * preamble that does not is read from its start only */
         size_t max_meta = (size_t)256 << 10;
         size_t plen = root->end - root->start, rest = root->end - g->base;
-        zc_meta_read(p->meta, g->text + (root->start - g->base),
+        bool ok = zc_meta_read(p->meta, g->text + (root->start - g->base),
                      plen < max_meta ? plen : utf8_floor(g->text + (root->start - g->base), max_meta),
                      g->text + rest, g->len > rest ? g->len - rest : 0);
+        if (!ok) {
+            p->status = ZC_ERR_NOMEM;
+            return 1;
+        }
         if (zc_html_format(p->html) == ZC_FORMAT_HTML)
             zc_meta_fill_html(p->meta, zc_html_meta_get(p->html));
         p->doc_sent = true;
