@@ -518,6 +518,43 @@ static bool looks_like_unit(zc_matcher *m, size_t a, size_t b)
                  &s, &e) != NULL;
 }
 
+/* The tail ending at b: a tail with a role first (…等有关部门参加 is a
+ * participation, whatever 等 swallows), then any tail. */
+static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
+                              size_t *me)
+{
+    const zc_rule *best = NULL;
+    for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
+        const zc_rule *ru = zc_rules_at(m->rules, i);
+        if (ru->type != ZC_RT_TAIL || ru->field != ZC_FIELD_ASSIGNMENTS ||
+            ru->role == ZC_ROLE_NONE)
+            continue;
+        size_t off = a;
+        while (off < b) {
+            int rc = run(m, ru, b, off, 0);
+            if (rc < 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            if (ov[1] == b && ov[1] > ov[0]) {
+                if (!best || ov[0] < *ms) {
+                    best = ru;
+                    *ms = ov[0];
+                    *me = ov[1];
+                }
+                break;
+            }
+            size_t next = ov[0] + 1;
+            while (next < b && ((unsigned char)F(m)[next] & 0xC0) == 0x80)
+                next++;
+            off = next;
+        }
+    }
+    if (best)
+        return best;
+    return vocab(m, ZC_RT_TAIL, ZC_FIELD_ASSIGNMENTS, a, b, false, true, ms,
+                 me);
+}
+
 typedef struct unit_tmp {
     size_t a, b;
     zc_role role;
@@ -556,8 +593,7 @@ static zc_role list_item(zc_matcher *m, ulist *L, size_t a, size_t b,
     }
     zc_role role = ZC_ROLE_NONE;
     for (int guard = 0; guard < 4 && b > a; guard++) {
-        const zc_rule *t = vocab(m, ZC_RT_TAIL, ZC_FIELD_ASSIGNMENTS, a, b,
-                                 false, true, &s, &e);
+        const zc_rule *t = tail_at(m, a, b, &s, &e);
         if (!t)
             break;
         if (role == ZC_ROLE_NONE && t->role != ZC_ROLE_NONE)
@@ -1071,10 +1107,14 @@ static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
     return none;
 }
 
+/* The operator words in folded [a, b): the field's own op rules, else
+ * those of target.rules (quantities share them). */
 static const char *op_in(zc_matcher *m, zc_field f, size_t a, size_t b)
 {
     size_t s, e;
     const zc_rule *o = vocab(m, ZC_RT_OP, f, a, b, false, false, &s, &e);
+    if (!o && f != ZC_FIELD_TARGETS)
+        o = vocab(m, ZC_RT_OP, ZC_FIELD_TARGETS, a, b, false, false, &s, &e);
     return o ? o->op : "=";
 }
 
@@ -1166,8 +1206,8 @@ static zc_status do_targets(zc_matcher *m)
                             false, false, &s, &e)
                           ? "target"
                           : "achieved";
-        } else if (vocab(m, ZC_RT_CHANGE, ZC_FIELD_TARGETS, a, c->e, false,
-                         false, &s, &e)) {
+        } else if (vocab(m, ZC_RT_CHANGE, ZC_FIELD_TARGETS, c->s, c->e,
+                         false, false, &s, &e)) {
             t->kind = "change";
         } else if (vocab(m, ZC_RT_ACHIEVED, ZC_FIELD_TARGETS, a, c->e, false,
                          false, &s, &e)) {
@@ -1196,6 +1236,11 @@ static zc_status do_quantities(zc_matcher *m)
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
             continue;
+        size_t node = node_of(m->g, abs_start(m, c->s), abs_end(m, c->e));
+        /* under a review heading (工作回顾, 总体情况) counts are reported,
+         * not required: the same reading as `in-report: skip` */
+        if (ru->report_skip && review_context(m, node))
+            continue;
         if (!ZC_GROW(m->mem, m->qt, m->capqt, m->nqt + 1) ||
             !ZC_GROW(m->mem, m->pos, m->cappos, m->nqt + 1))
             return ZC_ERR_NOMEM;
@@ -1208,7 +1253,7 @@ static zc_status do_quantities(zc_matcher *m)
         q->unit = src_str(m, c->gs[ZC_G_UNIT], c->ge[ZC_G_UNIT]);
         q->op = ru->op ? ru->op : op_in(m, ZC_FIELD_QUANTITIES, c->s, c->e);
         q->rule = ru->where;
-        m->pos[m->nqt].node = node_of(m->g, q->span.start, q->span.end);
+        m->pos[m->nqt].node = node;
         m->pos[m->nqt].start = q->span.start;
         m->pos[m->nqt].index = m->nqt;
         m->nqt++;

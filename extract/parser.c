@@ -122,13 +122,37 @@ static size_t utf8_floor(const char *s, size_t n)
     return n;
 }
 
+/* Does the title name a report (its percentages are achieved figures)?
+ * A cited title does not count: 2023年《政府工作报告》主要目标任务分解清单
+ * is a plan that distributes a report's targets, so words inside 《》 are
+ * skipped, and a title naming a plan form (分解, 方案, 清单 …) is a plan. */
 static bool is_report(const zc_document *d)
 {
     const char *t = d->title ? d->title : d->wrapper_title;
     if (!t)
         return false;
-    return strstr(t, "报告") || strstr(t, "報告") || strstr(t, "总结") ||
-           strstr(t, "總結") || strstr(t, "年报") || strstr(t, "回顾");
+    char buf[512];
+    size_t n = 0;
+    int depth = 0;
+    for (const char *p = t; *p && n + 1 < sizeof buf; p++) {
+        if (!strncmp(p, "《", 3))
+            depth++;
+        else if (!strncmp(p, "》", 3) && depth > 0) {
+            depth--;
+            p += 2;
+            continue;
+        }
+        if (!depth)
+            buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    static const char *const plan[] = {"分解", "方案", "清单", "要点",
+                                       "计划", "安排", "任务", "意见"};
+    for (size_t i = 0; i < sizeof plan / sizeof plan[0]; i++)
+        if (strstr(buf, plan[i]))
+            return false;
+    return strstr(buf, "报告") || strstr(buf, "報告") || strstr(buf, "总结") ||
+           strstr(buf, "總結") || strstr(buf, "年报") || strstr(buf, "回顾");
 }
 
 static int on_group(const zc_group *g, void *ud)
