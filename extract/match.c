@@ -87,8 +87,10 @@ struct zc_matcher {
     size_t *last_end; /* per node: end of its last clause, 0 if none */
     size_t cap_last;
 
-    /* document-wide state */
+    /* document-wide state: conventions in force (the once_* ones for the
+     * next clause only), and whether a 责任单位 table header was seen */
     bool first_is_lead, resp_is_lead, table;
+    bool once_first, once_resp;
 
     /* the group being worked on; only its nodes' range [off0, off1) of
      * g->text is folded (the segmenter's buffer may hold more) */
@@ -139,6 +141,7 @@ void zc_matcher_reset(zc_matcher *m)
     if (!m)
         return;
     m->first_is_lead = m->resp_is_lead = m->table = false;
+    m->once_first = m->once_resp = false;
 }
 
 void zc_matcher_free(zc_matcher *m)
@@ -784,20 +787,19 @@ static zc_status add_units(zc_matcher *m, const ulist *L, zc_role want,
 
 /* Apply a convention found at folded offset `at` (already known to come
  * before the clause being processed). */
-static void apply_convention(zc_matcher *m, const cand *c, bool *once_first,
-                             bool *once_resp)
+static void apply_convention(zc_matcher *m, const cand *c)
 {
     bool later = c->gs[ZC_G_SCOPE] != UNSET;
     if (c->rule->convention == ZC_CONV_FIRST_IS_LEAD) {
         if (later)
             m->first_is_lead = true;
         else
-            *once_first = true;
+            m->once_first = true;
     } else if (c->rule->convention == ZC_CONV_RESP_IS_LEAD) {
         if (later)
             m->resp_is_lead = true;
         else
-            *once_resp = true;
+            m->once_resp = true;
     }
 }
 
@@ -813,7 +815,6 @@ static zc_status do_assignments(zc_matcher *m)
     memset(m->last_end, 0, (g->n_nodes + 1) * sizeof *m->last_end);
     /* conventions and table headers, in text order, applied as clauses
      * pass them */
-    bool once_first = false, once_resp = false;
     for (size_t oi = 0; oi < n; oi++) {
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
@@ -825,7 +826,7 @@ static zc_status do_assignments(zc_matcher *m)
                 e->s == UNSET - 1)
                 continue;
             if (e->rule->type == ZC_RT_CONVENTION) {
-                apply_convention(m, e, &once_first, &once_resp);
+                apply_convention(m, e);
                 e->s = UNSET - 1; /* used */
             } else if (e->rule->type == ZC_RT_HEADER && e->s < c->s) {
                 m->table = true;
@@ -850,21 +851,19 @@ static zc_status do_assignments(zc_matcher *m)
             if (c->gs[lists[k].g] != UNSET)
                 parse_list(m, &L, c->gs[lists[k].g], c->ge[lists[k].g],
                            lists[k].r, ru->validate_units);
-        if (L.bad || L.n == 0) {
-            once_first = once_resp = false;
+        if (L.bad || L.n == 0)
             continue;
-        }
         /* conventions: only where the clause names no lead itself */
         bool has_lead = false;
         for (size_t k = 0; k < L.n; k++)
             if (L.u[k].role == ZC_ROLE_LEAD)
                 has_lead = true;
         if (!has_lead) {
-            if (m->resp_is_lead || once_resp) {
+            if (m->resp_is_lead || m->once_resp) {
                 for (size_t k = 0; k < L.n; k++)
                     if (L.u[k].role == ZC_ROLE_RESP)
                         L.u[k].role = ZC_ROLE_LEAD;
-            } else if (m->first_is_lead || once_first) {
+            } else if (m->first_is_lead || m->once_first) {
                 for (size_t k = 0; k < L.n; k++)
                     if (L.u[k].role == ZC_ROLE_RESP) {
                         L.u[k].role = ZC_ROLE_LEAD;
@@ -872,7 +871,7 @@ static zc_status do_assignments(zc_matcher *m)
                     }
             }
         }
-        once_first = once_resp = false;
+        m->once_first = m->once_resp = false;
 
         if (!ZC_GROW(m->mem, m->ar, m->capar, m->nar + 1))
             return ZC_ERR_NOMEM;
@@ -926,8 +925,18 @@ static zc_status do_assignments(zc_matcher *m)
         r->a.covers.end = cov1;
         r->node = node;
         m->last_end[node] = r->a.span.end;
-        /* the node's ancestors' clauses cover from after this one too */
         m->nar++;
+    }
+    /* conventions and headers after the last clause hold for the clauses
+     * of later sections */
+    for (size_t k = 0; k < m->nc; k++) {
+        cand *e = &m->c[k];
+        if (e->rule->field != ZC_FIELD_ASSIGNMENTS || e->s == UNSET - 1)
+            continue;
+        if (e->rule->type == ZC_RT_CONVENTION)
+            apply_convention(m, e);
+        else if (e->rule->type == ZC_RT_HEADER)
+            m->table = true;
     }
     return ZC_OK;
 }
