@@ -61,6 +61,10 @@ void tool_worker_free(tool_worker *w);
  * HTML unless --format says otherwise. */
 void tool_worker_hint_format(tool_worker *w, const char *format);
 
+/* Whether `path` names a saved web page (.html .htm .shtml .xhtml), which
+ * is read as HTML unless --format says otherwise (zhengce review too). */
+bool tool_html_name(const char *path);
+
 /* Convert the stream `in` and write its JSON object to `out`.  `path`
  * names the source in the output (NULL: stdin).  Returns an exit code;
  * on failure `err` gets a one-line reason (the JSON object is still

@@ -46,7 +46,7 @@ void tool_worker_hint_format(tool_worker *w, const char *format)
 }
 
 /* A saved web page by its name? */
-static bool html_name(const char *path)
+bool tool_html_name(const char *path)
 {
     static const char *const ext[] = {".html", ".htm", ".shtml", ".xhtml"};
     size_t n = path ? strlen(path) : 0;
@@ -126,7 +126,7 @@ int tool_worker_convert(tool_worker *w, FILE *in, const char *path, FILE *out,
     const char *fmt = o->opt.format;
     if (w->hint)
         zc_parser_set_format(w->p, w->hint);
-    else if ((!fmt || !strcmp(fmt, "auto")) && html_name(path))
+    else if ((!fmt || !strcmp(fmt, "auto")) && tool_html_name(path))
         zc_parser_set_format(w->p, "html");
     w->hint = NULL;
     zc_json_writer_begin(jw, path, NULL);

@@ -249,9 +249,13 @@ static int convert(const tool_opts *o, const zc_rules *rules, FILE *in,
         zc_json_writer_callbacks(jw, &c.writer);
         p = zc_parser_new(rules, &o->opt, &cb);
     }
+    /* a .html name is read as HTML, as zhengce FILE reads it */
+    const char *fmt = o->opt.format;
+    if (p && (!fmt || !strcmp(fmt, "auto")) && tool_html_name(pg->path))
+        zc_parser_set_format(p, "html");
     int rc = EXIT_INPUT;
     snprintf(err, errlen, "out of memory");
-    if (p && zc_json_writer_begin(jw, std_in ? NULL : pg->path, "text") ==
+    if (p && zc_json_writer_begin(jw, std_in ? NULL : pg->path, NULL) ==
                  ZC_OK) {
         err[0] = '\0';
         rc = feed_all(p, in, o->chunk, &c, err, errlen);

@@ -7,7 +7,8 @@ For every corpus notice (corpus/*.txt), the page is rendered with
     as many as `zhengce --explain` reports in its JSON, each covering
     exactly its item's text (continuation pieces [data-of] included);
   - every section in the outline, in order, and an anchor for each;
-  - the decoded text unchanged, as the text of the page;
+  - the decoded text unchanged, as the text of the page (each section's
+    text at its byte span);
   - the page's own script having run (html[data-ready]).
 A screenshot of each page must not be blank (PNG decoded here with zlib).
 
@@ -341,6 +342,18 @@ def check_page_basics(name, root, markup):
         fail("%s: no Content-Security-Policy forbidding loads" % name)
 
 
+def check_text(name, doc, main):
+    """The page shows the decoded text: every section's text sits at its
+    byte span in it (so spans were sliced as bytes, not characters)."""
+    page = main.text().encode("utf-8") if main is not None else b""
+    for sec in doc["sections"]:
+        a, b = sec["span"]
+        if not sec.get("truncated") and page[a:b] != sec["text"].encode():
+            fail("%s: section %s is not at its span in the page's text"
+                 % (name, sec["id"]))
+            return
+
+
 def check_notice(env, txt):
     name = os.path.basename(txt)
     base = os.path.join(env.work, name[:-4])
@@ -362,10 +375,7 @@ def check_notice(env, txt):
     check_page_basics(name, root, markup)
     n = check_items(name, doc, root)
     check_outline(name, doc, root)
-    text = decoded_text(txt)
-    main = by_id(root, "text")
-    if text is not None and (main is None or main.text() != text):
-        fail("%s: the page's text differs from the notice" % name)
+    check_text(name, doc, by_id(root, "text"))
     png = base + ".png"
     env.screenshot(page, png)
     # outline column, then the text column: both must show writing
@@ -429,10 +439,16 @@ def hostile_expectation(path):
 
 
 def check_hostile(env, hostile):
+    """hostile.txt read as text (the auto-detection would read its tags as
+    a web page's), and hostile.html, a page whose *text* is markup."""
     exp = os.path.join(env.work, "hostile.expected.json")
     hostile_expectation(exp)
-    for args, tag in (((hostile,), "hostile"),
-                      (("--expected", exp, hostile), "hostile-expected")):
+    page_html = os.path.join(os.path.dirname(hostile), "hostile.html")
+    as_text = ("--format", "text")
+    for args, tag in (((*as_text, hostile), "hostile"),
+                      ((*as_text, "--expected", exp, hostile),
+                       "hostile-expected"),
+                      ((page_html,), "hostile-html")):
         r = env.run("review", *args)
         if r.returncode != 0:
             fail("%s: zhengce review exited %d" % (tag, r.returncode))
@@ -455,6 +471,10 @@ def check_hostile(env, hostile):
         if tag == "hostile" and (text is None or
                                  text.text() != decoded_text(hostile)):
             fail("hostile: the notice's markup is not shown as text")
+        if tag == "hostile-html" and (text is None or
+                                      "<script>" not in text.text()):
+            fail("hostile-html: the page's escaped markup is not shown as "
+                 "text")
 
 
 # ---- review mode --------------------------------------------------------------
