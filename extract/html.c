@@ -30,8 +30,12 @@
  *     header unless it is inside article or main (where it holds the
  *     title); any element whose class or id contains nav, menu, footer,
  *     breadcrumb, crumb, share, toolbar, copyright or sidebar (ASCII case
- *     ignored), and any element hidden with style="display:none" or the
- *     hidden attribute;
+ *     ignored), or has a class token whose parts (split at "-" and "_")
+ *     include header, head, top, topbar, banner, logo, search, login,
+ *     related, relate, links or friendlink but none of article, content,
+ *     main, title, detail, text, body, zoom, con, info, doc (so
+ *     "top-bar" and "header" go, "article-header" stays); and any element
+ *     hidden with style="display:none" or the hidden attribute;
  *   - before libxml2 sees the page, a small filter removes what is not
  *     HTML and would otherwise come out as text: server-side blocks
  *     <% ... %> (JSP, ASP), processing instructions <? ... >, comments
@@ -266,6 +270,53 @@ static const char *const chrome_words[] = {
     "nav",   "menu",    "footer",    "breadcrumb", "crumb",
     "share", "toolbar", "copyright", "sidebar"};
 
+/* Whole parts of a class or id (split at spaces, "-" and "_"): chrome
+ * unless another part names the content (article-header holds a title). */
+static const char *const chrome_parts[] = {
+    "header", "head", "top", "topbar", "banner", "logo", "search",
+    "login", "related", "relate", "links", "friendlink"};
+static const char *const content_parts[] = {
+    "article", "content", "main", "title", "detail", "text", "body",
+    "zoom", "con", "info", "doc"};
+
+static bool in_list(const char *p, size_t n, const char *const *list,
+                    size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && !strncasecmp(p, list[i], n))
+            return true;
+    return false;
+}
+
+/* Is one whitespace-separated token of v chrome by its parts? */
+static bool chrome_by_parts(const char *v)
+{
+    const char *t = v;
+    while (*t) {
+        while (*t == ' ' || *t == '\t')
+            t++;
+        const char *e = t;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        bool chrome = false, content = false;
+        for (const char *p = t; p < e;) {
+            const char *q = p;
+            while (q < e && *q != '-' && *q != '_')
+                q++;
+            size_t n = (size_t)(q - p);
+            chrome |= in_list(p, n, chrome_parts,
+                              sizeof chrome_parts / sizeof chrome_parts[0]);
+            content |= in_list(p, n, content_parts,
+                               sizeof content_parts / sizeof content_parts[0]);
+            p = q < e ? q + 1 : q;
+        }
+        if (chrome && !content)
+            return true;
+        t = e;
+    }
+    return false;
+}
+
 /* Page chrome or hidden? */
 static bool is_chrome(const xmlChar **attrs)
 {
@@ -281,6 +332,8 @@ static bool is_chrome(const xmlChar **attrs)
                  i < sizeof chrome_words / sizeof chrome_words[0]; i++)
                 if (has_word(v, chrome_words[i]))
                     return true;
+            if (chrome_by_parts(v))
+                return true;
         } else if (!strcasecmp(k, "style")) {
             /* display:none, spaces allowed around the colon */
             for (const char *p = v; *p; p++) {
