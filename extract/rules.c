@@ -335,6 +335,10 @@ static pcre2_code *compile(loader *L, zc_status *st)
         *st = ZC_OK;
         return code;
     }
+    if (ec == PCRE2_ERROR_HEAP_FAILED) {
+        *st = nomem(L);
+        return NULL;
+    }
     char msg[200];
     pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
     unsigned line = L->cur_line, col = 1;
@@ -354,10 +358,11 @@ static pcre2_code *compile(loader *L, zc_status *st)
 
 /* ---- examples ----------------------------------------------------------- */
 
-/* Run `ru` over the folded `input`; with `expect`, succeed when some
+/* Run `ru` over the folded `input`; with `expect`, succeed (1) when some
  * match's value (mapped back to the input as written) equals it; without,
- * succeed when nothing matches.  `got` receives the first value found. */
-static bool run_example(const zc_rules *r, const zc_rule *ru,
+ * succeed when nothing matches.  `got` receives the first value found.
+ * Returns 0 on a mismatch, -1 when memory ran out. */
+static int run_example(const zc_rules *r, const zc_rule *ru,
                         const char *input, const char *expect, char *got,
                         size_t gotsz)
 {
@@ -366,21 +371,22 @@ static bool run_example(const zc_rules *r, const zc_rule *ru,
     zc_fold_init(&f, r->mem);
     if (!zc_fold_text(&f, input, strlen(input))) {
         zc_fold_free(&f);
-        snprintf(got, gotsz, "(out of memory)");
-        return false;
+        return -1;
     }
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(ru->code,
                                                                 r->gctx);
     if (!md) {
         zc_fold_free(&f);
-        snprintf(got, gotsz, "(out of memory)");
-        return false;
+        return -1;
     }
+    bool oom = false;
     bool found = false, any = false;
     size_t off = 0;
     while (off <= f.len) {
         int rc = pcre2_match(ru->code, (PCRE2_SPTR)f.text, f.len, off,
                              PCRE2_NO_UTF_CHECK, md, NULL);
+        if (rc == PCRE2_ERROR_NOMEMORY)
+            oom = true;
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -414,6 +420,8 @@ static bool run_example(const zc_rules *r, const zc_rule *ru,
     }
     pcre2_match_data_free(md);
     zc_fold_free(&f);
+    if (oom)
+        return -1;
     return expect ? found : !any;
 }
 
@@ -559,7 +567,11 @@ static zc_status check_examples(loader *L, size_t first)
         for (size_t k = 0; k < ru->n_examples; k++) {
             const zc_rule_example *ex = &ru->examples[k];
             char got[256];
-            if (run_example(L->r, ru, ex->input, ex->expect, got, sizeof got))
+            int ok = run_example(L->r, ru, ex->input, ex->expect, got,
+                                 sizeof got);
+            if (ok < 0)
+                return nomem(L);
+            if (ok)
                 continue;
             if (ex->expect && got[0])
                 return fail_at(L, ZC_ERR_RULE, ex->line, 1,

@@ -1,0 +1,242 @@
+/*
+ * test_rules.c - rule files: the project's rules load (and so every inline
+ * example in them passes), and broken rules are reported where they are
+ * broken (file:line:column), as rules/README.md promises.
+ */
+#include "testutil.h"
+
+#include "internal.h"
+
+#ifndef ZC_RULES_DIR
+#error "ZC_RULES_DIR must name the rules directory"
+#endif
+
+static char data_path[1024];
+
+static const char *rules_file(const char *name)
+{
+    snprintf(data_path, sizeof data_path, "%s/rules/%s", ZC_TEST_DATA, name);
+    return data_path;
+}
+
+/* Every rule file of rules/ loads: patterns compile and every match: /
+ * nomatch: example holds.  This is the "rules" check. */
+static void project_rules_load(void **state)
+{
+    (void)state;
+    zc_rules *r = NULL;
+    zc_error err;
+    memset(&err, 0, sizeof err);
+    zc_status st = zc_rules_load_dir(ZC_RULES_DIR, NULL, &r, &err);
+    if (st != ZC_OK)
+        fail_msg("%s:%u:%u: %s", err.file, err.line, err.column, err.msg);
+    assert_non_null(r);
+    assert_true(zc_rules_count(r) > 50);
+    /* every field has item rules */
+    unsigned seen = 0;
+    for (size_t i = 0; i < zc_rules_n(r); i++) {
+        const zc_rule *ru = zc_rules_at(r, i);
+        if (ru->type == ZC_RT_ITEM)
+            seen |= 1u << ru->field;
+        assert_non_null(ru->where);
+        assert_non_null(strstr(ru->where, ".rules:"));
+    }
+    assert_int_equal(seen, (1u << ZC_FIELD_COUNT) - 1);
+    zc_rules_free(r);
+}
+
+static void expect_error(const char *name, unsigned line, unsigned col,
+                         const char *msg_part)
+{
+    zc_rules *r = (zc_rules *)1;
+    zc_error err;
+    memset(&err, 0, sizeof err);
+    zc_status st = zc_rules_load_file(rules_file(name), NULL, &r, &err);
+    assert_int_equal(st, ZC_ERR_RULE);
+    assert_null(r);
+    assert_int_equal(err.code, ZC_ERR_RULE);
+    assert_non_null(strstr(err.file, name));
+    if (err.line != line || (col && err.column != col) ||
+        !strstr(err.msg, msg_part))
+        fail_msg("%s: got %u:%u: %s; expected %u:%u: ...%s...", name,
+                 err.line, err.column, err.msg, line, col, msg_part);
+}
+
+/* pcre2grep style: the line and the character column of the bad spot */
+static void missing_paren(void **state)
+{
+    (void)state;
+    /* "pattern: (?<value>到(?<y>[0-9]{4})年": PCRE2 reports the end, one
+     * past the last character (column 35) */
+    expect_error("bad_paren.rules", 5, 35, "missing closing parenthesis");
+}
+
+static void failing_example(void **state)
+{
+    (void)state;
+    expect_error("bad_example.rules", 7, 1, "example does not match: 到2023年底");
+}
+
+static void failing_nomatch(void **state)
+{
+    (void)state;
+    expect_error("bad_nomatch.rules", 6, 1, "nomatch example matches");
+}
+
+static void unknown_group(void **state)
+{
+    (void)state;
+    expect_error("bad_group.rules", 3, 1, "unknown group name 'year'");
+}
+
+static void unknown_define(void **state)
+{
+    (void)state;
+    /* the column of NUMBER inside {{NUMBER}} */
+    expect_error("bad_define.rules", 5, 28, "unknown define 'NUMBER'");
+}
+
+static void bad_attribute(void **state)
+{
+    (void)state;
+    expect_error("bad_attr.rules", 5, 7, "bad value 'soon'");
+}
+
+static void no_field(void **state)
+{
+    (void)state;
+    expect_error("no_field.rules", 1, 1, "field");
+}
+
+static void defines_and_continuations(void **state)
+{
+    (void)state;
+    zc_rules *r = NULL;
+    zc_error err;
+    zc_status st =
+        zc_rules_load_file(rules_file("defines.rules"), NULL, &r, &err);
+    if (st != ZC_OK)
+        fail_msg("%s:%u:%u: %s", err.file, err.line, err.column, err.msg);
+    assert_int_equal(zc_rules_count(r), 1);
+    const zc_rule *ru = zc_rules_at(r, 0);
+    assert_int_equal(ru->field, ZC_FIELD_TARGETS);
+    assert_true(ru->grp[ZC_G_NUM] != 0);
+    assert_string_equal(ru->where, "defines.rules:7");
+    zc_rules_free(r);
+}
+
+static void missing_file_and_dir(void **state)
+{
+    (void)state;
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_file(rules_file("nonexistent.rules"), NULL,
+                                        &r, &err),
+                     ZC_ERR_IO);
+    assert_null(r);
+    assert_int_equal(zc_rules_load_dir("/nonexistent/rules", NULL, &r, &err),
+                     ZC_ERR_IO);
+    assert_null(r);
+}
+
+static void from_buffer(void **state)
+{
+    (void)state;
+    static const char txt[] = "field: deadlines\nrule r\n"
+                              "pattern: (?<value>年底前)\nkind: by\n";
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_buffer("mem", txt, sizeof txt - 1, NULL,
+                                          &r, &err),
+                     ZC_OK);
+    assert_int_equal(zc_rules_count(r), 1);
+    assert_string_equal(zc_rules_at(r, 0)->where, "mem:2");
+    zc_rules_free(r);
+}
+
+/* ---- allocation failure: NOMEM or success, never a crash or leak ---- */
+
+typedef struct {
+    long left; /* allocations still allowed; <0: unlimited */
+    long live;
+} failing;
+
+static void *f_malloc(size_t n, void *ud)
+{
+    failing *f = ud;
+    if (f->left == 0)
+        return NULL;
+    if (f->left > 0)
+        f->left--;
+    void *p = malloc(n);
+    if (p)
+        f->live++;
+    return p;
+}
+
+static void *f_realloc(void *p, size_t n, void *ud)
+{
+    failing *f = ud;
+    if (f->left == 0)
+        return NULL;
+    if (f->left > 0)
+        f->left--;
+    void *q = realloc(p, n);
+    if (q && !p)
+        f->live++;
+    return q;
+}
+
+static void f_free(void *p, void *ud)
+{
+    failing *f = ud;
+    if (p)
+        f->live--;
+    free(p);
+}
+
+static void allocation_failures(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = tu_read("rules/defines.rules", &len);
+    bool succeeded = false;
+    for (long n = 0; n < 5000 && !succeeded; n++) {
+        failing f = {n, 0};
+        zc_mem mem = {f_malloc, f_realloc, f_free, &f};
+        zc_rules *r = NULL;
+        zc_error err;
+        zc_status st = zc_rules_load_buffer("defines.rules", buf, len, &mem,
+                                            &r, &err);
+        if (st == ZC_OK) {
+            succeeded = true;
+            zc_rules_free(r);
+        } else {
+            assert_int_equal(st, ZC_ERR_NOMEM);
+            assert_null(r);
+        }
+        if (f.live != 0)
+            fail_msg("allocation %ld failed: %ld blocks leaked", n, f.live);
+    }
+    assert_true(succeeded);
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(project_rules_load),
+        cmocka_unit_test(missing_paren),
+        cmocka_unit_test(failing_example),
+        cmocka_unit_test(failing_nomatch),
+        cmocka_unit_test(unknown_group),
+        cmocka_unit_test(unknown_define),
+        cmocka_unit_test(bad_attribute),
+        cmocka_unit_test(no_field),
+        cmocka_unit_test(defines_and_continuations),
+        cmocka_unit_test(missing_file_and_dir),
+        cmocka_unit_test(from_buffer),
+        cmocka_unit_test(allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
