@@ -1,0 +1,304 @@
+/*
+ * test_match.c - the matcher's building blocks: the folded text and its
+ * map back to the text as written, the one date resolver, number reading,
+ * and the match limit (a rule that hits it is skipped with a warning).
+ */
+#include "testutil.h"
+
+#include "internal.h"
+
+/* ---- fold ---------------------------------------------------------------- */
+
+static void fold_full_width_keeps_offsets(void **state)
+{
+    (void)state;
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    static const char s[] = "率达到９０％（一）"; /* 3+3+3 + 3+3+3 + 3+3+3 */
+    assert_true(zc_fold_text(&f, s, sizeof s - 1));
+    assert_string_equal(f.text, "率达到90%(一)");
+    /* "90%" is folded bytes 9..12, source bytes 9..18 */
+    assert_int_equal(zc_fold_src_start(&f, 9), 9);
+    assert_int_equal(zc_fold_src_end(&f, 12), 18);
+    zc_fold_free(&f);
+}
+
+static void fold_keeps_circled_and_brackets(void **state)
+{
+    (void)state;
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    static const char s[] = "①〔2019〕《十四五》";
+    assert_true(zc_fold_text(&f, s, sizeof s - 1));
+    assert_string_equal(f.text, "①〔2019〕《十四五》");
+    zc_fold_free(&f);
+}
+
+static void fold_traditional_and_pinyin(void **state)
+{
+    (void)state;
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    static const char s[] = "牽頭單位:印發(fā)通知(app)";
+    assert_true(zc_fold_text(&f, s, sizeof s - 1));
+    assert_string_equal(f.text, "牵头单位:印发通知(app)");
+    /* a match ending after 發 ends before the gloss in the source */
+    const char *fa = strstr(f.text, "发");
+    size_t end = (size_t)(fa - f.text) + 3;
+    assert_int_equal(zc_fold_src_end(&f, end),
+                     (size_t)(strstr(s, "發") - s) + 3);
+    zc_fold_free(&f);
+}
+
+static void fold_spaces(void **state)
+{
+    (void)state;
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    static const char s[] = "第一条\xE2\x80\x82\xE3\x80\x80为";
+    assert_true(zc_fold_text(&f, s, sizeof s - 1));
+    assert_string_equal(f.text, "第一条  为");
+    zc_fold_free(&f);
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+static double num(const char *s)
+{
+    double v = -1;
+    assert_true(zc_read_number(s, strlen(s), &v));
+    return v;
+}
+
+static void numbers(void **state)
+{
+    (void)state;
+    assert_true(num("79.81") > 79.80 && num("79.81") < 79.82);
+    assert_true(num("九十") == 90);
+    assert_true(num("十一") == 11);
+    assert_true(num("零点五") == 0.5);
+    assert_true(num("九十五点五") == 95.5);
+    assert_true(num("1,000") == 1000);
+    double v;
+    assert_false(zc_read_number("项", 3, &v));
+    assert_string_equal(zc_duration_unit("个工作日", strlen("个工作日")),
+                        "workday");
+    assert_string_equal(zc_duration_unit("个月", strlen("个月")), "month");
+    assert_null(zc_duration_unit("学时", strlen("学时")));
+}
+
+/* ---- the resolver ---------------------------------------------------------- */
+
+static zc_deadline resolve(const char *kind, zc_date_parts *p, int year,
+                           zc_year_before yb, bool *ok)
+{
+    zc_deadline d;
+    memset(&d, 0, sizeof d);
+    d.kind = kind;
+    *ok = zc_resolve_date(p, year, yb, &d);
+    return d;
+}
+
+static void resolver_by(void **state)
+{
+    (void)state;
+    zc_date_parts p;
+    bool ok;
+    zc_date_parts_init(&p);
+    p.y = 2024;
+    p.m = 6;
+    p.end = true;
+    zc_deadline d = resolve("by", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_true(ok);
+    assert_string_equal(d.date, "2024-06-30");
+
+    zc_date_parts_init(&p); /* 2024年2月底: a leap year */
+    p.y = 2024;
+    p.m = 2;
+    p.end = true;
+    d = resolve("by", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date, "2024-02-29");
+
+    zc_date_parts_init(&p); /* 2025年前, both conventions */
+    p.y = 2025;
+    p.pre = true;
+    d = resolve("by", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date, "2024-12-31");
+    d = resolve("by", &p, 0, ZC_YEAR_BEFORE_INCLUSIVE, &ok);
+    assert_string_equal(d.date, "2025-12-31");
+
+    zc_date_parts_init(&p); /* 到年底, relative */
+    p.end = true;
+    d = resolve("by", &p, 2019, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date, "2019-12-31");
+    d = resolve("by", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_true(ok);
+    assert_string_equal(d.date, ""); /* no year: no date */
+
+    zc_date_parts_init(&p); /* 明年6月底前 */
+    p.y = ZC_YREL_NEXT;
+    p.m = 6;
+    p.end = true;
+    d = resolve("by", &p, 2020, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date, "2021-06-30");
+
+    zc_date_parts_init(&p); /* 2023年2月30日: no such day */
+    p.y = 2023;
+    p.m = 2;
+    p.d = 30;
+    resolve("by", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_false(ok);
+}
+
+static void resolver_periods(void **state)
+{
+    (void)state;
+    zc_date_parts p;
+    bool ok;
+    zc_date_parts_init(&p); /* 2021—2025年 includes 2025 */
+    p.y = 2021;
+    p.y2 = 2025;
+    zc_deadline d = resolve("period", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date_from, "2021-01-01");
+    assert_string_equal(d.date, "2025-12-31");
+
+    zc_date_parts_init(&p); /* 上半年: January-June of the document's year */
+    p.h = 1;
+    d = resolve("period", &p, 2023, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date_from, "2023-01-01");
+    assert_string_equal(d.date, "2023-06-30");
+
+    zc_date_parts_init(&p); /* 十四五 */
+    p.fyp = 14;
+    d = resolve("period", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date_from, "2021-01-01");
+    assert_string_equal(d.date, "2025-12-31");
+    p.fyp = 11; /* 十一五 = 2006-2010 */
+    d = resolve("period", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date_from, "2006-01-01");
+
+    zc_date_parts_init(&p); /* 从2023年第二季度起 */
+    p.y = 2023;
+    p.q = 2;
+    d = resolve("from", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_string_equal(d.date_from, "2023-04-01");
+    assert_string_equal(d.date, "");
+
+    zc_date_parts_init(&p); /* a range that runs backwards is no range */
+    p.y = 2025;
+    p.y2 = 2021;
+    resolve("period", &p, 0, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_false(ok);
+
+    zc_date_parts_init(&p); /* durations carry their amount */
+    p.n = 20;
+    p.u = "workday";
+    d = resolve("within", &p, 2020, ZC_YEAR_BEFORE_EXCLUSIVE, &ok);
+    assert_true(d.amount == 20);
+    assert_string_equal(d.amount_unit, "workday");
+    assert_string_equal(d.date, "");
+}
+
+/* ---- the match limit ------------------------------------------------------ */
+
+typedef struct {
+    int warnings, limit_warnings, targets;
+} seen;
+
+static int on_warning(const zc_warning *w, void *ud)
+{
+    seen *s = ud;
+    s->warnings++;
+    if (!strcmp(w->code, "match-limit"))
+        s->limit_warnings++;
+    return 0;
+}
+
+static int on_section(const zc_section *sec, void *ud)
+{
+    seen *s = ud;
+    s->targets += (int)sec->n_targets;
+    return 0;
+}
+
+static void match_limit_skips_with_warning(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/rules/limit.rules", ZC_TEST_DATA);
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_file(path, NULL, &r, &err), ZC_OK);
+    size_t len;
+    char *text = tu_read("match_limit.txt", &len);
+    zc_options opt;
+    zc_options_init(&opt);
+    opt.match_limit = 10000;
+    seen s = {0, 0, 0};
+    zc_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.warning = on_warning;
+    cb.section = on_section;
+    cb.ud = &s;
+    assert_int_equal(zc_extract_buffer(r, &opt, text, len, &cb, &err), ZC_OK);
+    assert_true(s.limit_warnings >= 1);
+    assert_int_equal(s.targets, 0);
+    free(text);
+    zc_rules_free(r);
+}
+
+/* ---- document-wide state is reset between documents ----------------------- */
+
+static int count_leads(const zc_section *sec, void *ud)
+{
+    int *leads = ud;
+    for (size_t i = 0; i < sec->n_assignments; i++)
+        *leads += (int)sec->assignments[i].n_lead;
+    return 0;
+}
+
+static void convention_does_not_leak_into_next_document(void **state)
+{
+    (void)state;
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_dir(ZC_RULES_DIR, NULL, &r, &err), ZC_OK);
+    int leads = 0;
+    zc_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.section = count_leads;
+    cb.ud = &leads;
+    zc_parser *p = zc_parser_new(r, NULL, &cb);
+    assert_non_null(p);
+    size_t l1, l2;
+    char *a = tu_read("match_convention.txt", &l1);
+    char *b = tu_read("match_plain.txt", &l2);
+    assert_int_equal(zc_parser_feed(p, a, l1), ZC_OK);
+    assert_int_equal(zc_parser_finish(p), ZC_OK);
+    assert_int_equal(leads, 2); /* both clauses of the first document */
+    zc_parser_reset(p);
+    leads = 0;
+    assert_int_equal(zc_parser_feed(p, b, l2), ZC_OK);
+    assert_int_equal(zc_parser_finish(p), ZC_OK);
+    assert_int_equal(leads, 0); /* the convention ended with its document */
+    zc_parser_free(p);
+    free(a);
+    free(b);
+    zc_rules_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fold_full_width_keeps_offsets),
+        cmocka_unit_test(fold_keeps_circled_and_brackets),
+        cmocka_unit_test(fold_traditional_and_pinyin),
+        cmocka_unit_test(fold_spaces),
+        cmocka_unit_test(numbers),
+        cmocka_unit_test(resolver_by),
+        cmocka_unit_test(resolver_periods),
+        cmocka_unit_test(match_limit_skips_with_warning),
+        cmocka_unit_test(convention_does_not_leak_into_next_document),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
