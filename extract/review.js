@@ -41,8 +41,9 @@
 
   function select(id) {
     selected.forEach(function (e) { e.classList.remove('sel'); });
+    var q = CSS.escape(id);
     selected = Array.prototype.slice.call(document.querySelectorAll(
-      '[data-id="' + CSS.escape(id) + '"], [data-of="' + CSS.escape(id) + '"]'));
+      '[data-id="' + q + '"], [data-of="' + q + '"]'));
     selected.forEach(function (e) { e.classList.add('sel'); });
   }
 
@@ -85,7 +86,8 @@
 
   /* n / p: walk the review's differences in document order */
   var diffs = Array.prototype.slice.call(document.querySelectorAll(
-    '#text [data-id][data-status="missing"], #text [data-id][data-status="extra"]'));
+    '#text [data-id][data-status="missing"],' +
+    '#text [data-id][data-status="extra"]'));
   var at = -1;
   document.addEventListener('keydown', function (e) {
     if (!diffs.length || e.ctrlKey || e.metaKey || e.altKey) return;

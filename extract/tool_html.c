@@ -26,6 +26,8 @@ void html_escape(FILE *out, const char *s, size_t len)
 {
     /* Copy runs of harmless bytes in one fwrite: the text is mostly CJK
      * characters and this keeps a 10 MB notice fast. */
+    if (len == 0)
+        return; /* s may be NULL then: fwrite must not see it */
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
         const char *e = html_entity((unsigned char)s[i]);
@@ -44,6 +46,13 @@ void html_escape_str(FILE *out, const char *s)
         html_escape(out, s, strlen(s));
 }
 
+/* U+2028 or U+2029 (E2 80 A8 / A9): the NUL ending the string stops the
+ * comparison before it could read past the end. */
+static bool is_line_separator(const unsigned char *p)
+{
+    return p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9);
+}
+
 void html_script_json(FILE *out, const char *json)
 {
     for (const unsigned char *p = (const unsigned char *)json; *p; p++) {
@@ -53,7 +62,7 @@ void html_script_json(FILE *out, const char *json)
             fputs("\\u003e", out);
         else if (*p == '&')
             fputs("\\u0026", out);
-        else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+        else if (is_line_separator(p)) {
             fputs(p[2] == 0xA8 ? "\\u2028" : "\\u2029", out);
             p += 2;
         } else
@@ -61,7 +70,7 @@ void html_script_json(FILE *out, const char *json)
     }
 }
 
-/* ---- marks ----------------------------------------------------------------- */
+/* ---- marks --------------------------------------------------------------- */
 
 bool html_marks_add(html_marks *m, size_t start, size_t end, int rank,
                     size_t tag)
@@ -171,7 +180,8 @@ bool html_write_marked(FILE *out, const char *text, size_t len,
 {
     for (size_t i = 0; i < m->n; i++)
         clamp(&m->v[i], text, len);
-    qsort(m->v, m->n, sizeof *m->v, mark_cmp);
+    if (m->n > 1) /* v is NULL when there are none */
+        qsort(m->v, m->n, sizeof *m->v, mark_cmp);
     render r = {out, m->v, NULL, 0, NULL, open, ud};
     size_t cap = m->n ? m->n : 1;
     r.stack = malloc(cap * sizeof *r.stack);

@@ -717,13 +717,17 @@ static bool write_text(FILE *out, rv_page *pg)
     bool ok = true;
     for (size_t i = 0; ok && i < pg->n_items; i++) {
         const rv_item *it = &pg->items[i];
-        int rank = !is_extracted(it)                              ? 0
-                   : it->status && !strcmp(it->status, "missing") ? RANK_MISSING
-                                                                  : kinds[it->kind].rank;
+        int rank = 0; /* anchors: empty marks, placed before all others */
+        if (is_extracted(it))
+            rank = it->status && !strcmp(it->status, "missing")
+                       ? RANK_MISSING
+                       : kinds[it->kind].rank;
         ok = html_marks_add(&marks, it->start, it->end, rank, i);
     }
     fputs("<main id=\"text\">", out);
-    ok = ok && html_write_marked(out, pg->text, pg->len, &marks, open_mark, pg);
+    /* no text callback at all for empty or binary input */
+    const char *text = pg->text ? pg->text : "";
+    ok = ok && html_write_marked(out, text, pg->len, &marks, open_mark, pg);
     fputs("</main>\n", out);
     html_marks_free(&marks);
     return ok;
@@ -945,7 +949,7 @@ static void write_warnings(FILE *out, const rv_page *pg)
     size_t raised = json_size(json_get(stats, "warnings"));
     if (!n && !raised)
         return;
-    fprintf(out, "<details id=\"warnings\"><summary>%zu warnings", raised);
+    fprintf(out, "<details id=\"warnings\"><summary>warnings: %zu", raised);
     if (raised > n)
         fprintf(out, " (%zu listed)", n);
     fputs("</summary><ul>", out);
@@ -1174,9 +1178,12 @@ int tool_review(const tool_opts *o, const zc_rules *rules,
     memset(&pg, 0, sizeof pg);
     pg.path = files[0];
     char err[512] = "";
-    if (expected && !(pg.expected = read_json_file(expected, err, sizeof err))) {
-        fprintf(stderr, "zhengce: %s\n", err);
-        return EXIT_INPUT;
+    if (expected) {
+        pg.expected = read_json_file(expected, err, sizeof err);
+        if (!pg.expected) {
+            fprintf(stderr, "zhengce: %s\n", err);
+            return EXIT_INPUT;
+        }
     }
     bool std_in = !strcmp(pg.path, "-");
     FILE *in = std_in ? stdin : fopen(pg.path, "rb");

@@ -385,7 +385,7 @@ def check_notice(env, txt):
     return n
 
 
-# ---- hostile input ------------------------------------------------------------
+# ---- hostile input ----------------------------------------------------------
 
 PWN = "data-pwned"
 
@@ -477,7 +477,7 @@ def check_hostile(env, hostile):
                  "text")
 
 
-# ---- review mode --------------------------------------------------------------
+# ---- review mode ------------------------------------------------------------
 
 def eval_key(field, item):
     if field == "items":
