@@ -919,6 +919,19 @@ static void find_date_and_issuer(zc_meta *m, const char *s, size_t n)
     }
 }
 
+/* The year at the very start of s (4 digits, not followed by a digit). */
+static int year_of_prefix(const char *p)
+{
+    for (int i = 0; i < 4; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    if (p[4] >= '0' && p[4] <= '9')
+        return 0;
+    int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
+            (p[3] - '0');
+    return y >= 1949 && y <= 2199 ? y : 0;
+}
+
 static int year_of(const char *s)
 {
     if (!s)
@@ -1011,6 +1024,12 @@ bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
     if (!m->doc.year && match_at(m, P_YEAR, s, n, 0) > 0 &&
         group(m, P_YEAR, "v", &a, &b))
         m->doc.year = atoi(s + a);
+    /* a notice that forwards another names its 文号: 〔2014〕1号 */
+    if (!m->doc.year) {
+        const char *p = zc_memmem(s, n, "〔", 3);
+        if (p && (size_t)(s + n - p) >= 7)
+            m->doc.year = year_of_prefix(p + 3);
+    }
     /* an excerpt that starts at 一、2013年工作回顾: the first year named */
     if (!m->doc.year && rest_len) {
         size_t head = rest_len < 4096 ? rest_len : 4096;
