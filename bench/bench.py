@@ -49,13 +49,33 @@ def timed(cmd, stdout=subprocess.DEVNULL):
 
 
 def rule_patterns():
-    """The rules' patterns, for the rg baseline (PCRE2 syntax, as loaded)."""
+    """The rules' patterns as zhengce compiles them, for the rg baseline:
+    continuation lines joined, {{NAME}} defines expanded (rules/README.md)."""
     pats = []
     for f in sorted(glob.glob(os.path.join(ROOT, "rules", "*.rules"))):
-        for line in open(f, encoding="utf-8"):
-            m = re.match(r"\s*pattern:\s?(.*\S)\s*$", line)
+        defines = {}
+
+        def expand(p):
+            return re.sub(r"\{\{(\w+)\}\}",
+                          lambda m: "(?:%s)" % defines[m.group(1)], p)
+
+        lines = open(f, encoding="utf-8").read().split("\n")
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            m = re.match(r"define\s+(\w+)\s*=\s?(.*?)\s*$", line)
             if m:
-                pats.append(m.group(1))
+                defines[m.group(1)] = expand(m.group(2))
+            m = re.match(r"pattern:\s?(.*?)\s*$", line)
+            if m:
+                pat = m.group(1)
+                while i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t") \
+                        and lines[i + 1].strip():
+                    i += 1
+                    pat += lines[i].strip()
+                # rg joins -e patterns into one: group names would clash
+                pats.append(re.sub(r"\(\?<([A-Za-z_]\w*)>", "(?:", expand(pat)))
+            i += 1
     return pats
 
 
