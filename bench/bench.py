@@ -108,7 +108,7 @@ def main():
     n_many = len(os.listdir(many))
 
     pats = rule_patterns()
-    rg = ["rg", "-P", "-c", "--no-config", "--no-filename"]
+    rg = ["rg", "-P", "--count-matches", "--no-config", "--no-filename"]
     for p in pats:
         rg += ["-e", p]
     cases = [
