@@ -4,7 +4,7 @@
  * A notice goes in unchanged as NAME.txt, its provenance goes into
  * SOURCES.tsv, and a draft NAME.expected.json is written from the current
  * output.  The draft is a starting point: the person adding the notice
- * reads it against the text (zhengce --html review page, or the JSON),
+ * reads it against the text (zhengce review --expected, or the JSON),
  * corrects it, and commits both files; `zhengce eval` then scores it.
  */
 #include "tool.h"
