@@ -7,11 +7,14 @@
  * no tree is built and memory does not grow with the page.  The callbacks
  * write the page's text:
  *
- *   - block boundaries (p div br li ul ol dl dt dd h1-h6 table caption tr
+ *   - block boundaries (p div li ul ol dl dt dd h1-h6 table caption tr
  *     blockquote pre section article main form fieldset address center hr
- *     figure figcaption details summary body) are line breaks; breaks
- *     never pile up into empty lines, and a line never starts or ends
- *     with a collapsible space;
+ *     figure figcaption details summary body) are line breaks, as in the
+ *     browser's innerText (what a copy from the page gives): a <p> is
+ *     apart from what surrounds it by an empty line, other blocks by a
+ *     line break, boundaries that meet count once, a <br> is a line break
+ *     of its own; never more than one empty line in a row, none at the
+ *     start, and a line never starts or ends with a collapsible space;
  *   - line breaks inside the page's text are kept as line breaks (unlike a
  *     browser, which would join the lines with a space): government CMS
  *     and hand-made pages put one paragraph per source line, often with
@@ -85,7 +88,9 @@
 #define MAX_DEPTH 10000
 #define MAX_META_VALUE 1024
 
-enum { PEND_NONE, PEND_SPACE, PEND_SEP, PEND_NL };
+enum { PEND_NONE, PEND_SPACE, PEND_SEP };
+
+#define MAX_NEWLINES 2 /* at most one empty line in a row */
 
 /* pre-filter states */
 enum {
@@ -123,8 +128,10 @@ struct zc_html {
     zc_buf *out;   /* where the callbacks write, during a feed        */
     int pf, dashes;
     /* writer */
-    int pending;
-    bool line_empty, cell_start;
+    int pending;           /* a space or " | " before the next text     */
+    unsigned nl_req;       /* line breaks blocks ask for (max of them)  */
+    unsigned nl_lit;       /* line breaks <br> and <pre> insist on      */
+    bool line_empty, cell_start, any_text;
     unsigned cells;        /* cells so far in the current row         */
     unsigned depth, skip_depth, pre_depth, article_depth;
     bool dead, oom;
@@ -150,30 +157,46 @@ static void raise_pending(zc_html *h, int p)
         h->pending = p;
 }
 
-/* A block boundary: a line break, unless nothing was written in the
- * current table cell yet (the cell separator stands for it). */
-static void block_break(zc_html *h)
+/* A block boundary asking for `k` line breaks (2 for <p>, as the
+ * innerText algorithm has it, so paragraphs are apart by an empty line;
+ * 1 otherwise); nothing when nothing was written in the current table
+ * cell yet (the cell separator stands for it). */
+static void block_break(zc_html *h, unsigned k)
 {
-    if (!h->cell_start)
-        raise_pending(h, PEND_NL);
+    if (!h->cell_start && k > h->nl_req)
+        h->nl_req = k;
+}
+
+/* <br>, or a line break in <pre>: not merged with the others. */
+static void literal_break(zc_html *h)
+{
+    if (!h->cell_start && h->nl_lit < MAX_NEWLINES)
+        h->nl_lit++;
 }
 
 static void put(zc_html *h, const char *s, size_t n)
 {
-    if (h->pending != PEND_NONE && !h->line_empty) {
-        const char *sep = h->pending == PEND_NL    ? "\n"
-                          : h->pending == PEND_SEP ? " | "
-                                                   : " ";
+    unsigned nl = h->nl_req + h->nl_lit;
+    if (nl > MAX_NEWLINES)
+        nl = MAX_NEWLINES;
+    if (!h->any_text) {
+        /* no line breaks or spaces before the first text */
+    } else if (nl) {
+        if (!zc_buf_append(h->out, "\n\n", nl))
+            h->oom = true;
+        h->line_empty = true;
+    } else if (h->pending != PEND_NONE && !h->line_empty) {
+        const char *sep = h->pending == PEND_SEP ? " | " : " ";
         if (!zc_buf_append(h->out, sep, strlen(sep)))
             h->oom = true;
-        if (h->pending == PEND_NL)
-            h->line_empty = true;
     }
     h->pending = PEND_NONE;
+    h->nl_req = h->nl_lit = 0;
     if (!zc_buf_append(h->out, s, n))
         h->oom = true;
     h->line_empty = false;
     h->cell_start = false;
+    h->any_text = true;
 }
 
 static void on_text(void *ud, const xmlChar *ch, int len)
@@ -198,9 +221,9 @@ static void on_text(void *ud, const xmlChar *ch, int len)
             i += 2;
         } else if (c == '\n') {
             if (h->pre_depth)
-                raise_pending(h, PEND_NL);
+                literal_break(h);
             else
-                block_break(h);
+                block_break(h, 1);
             i++;
         } else {
             if (h->pre_depth && c == ' ')
@@ -405,6 +428,12 @@ static void give_up(zc_html *h, const char *why)
     }
 }
 
+/* <p> is two line breaks, other blocks one. */
+static unsigned breaks_of(const char *name)
+{
+    return (name[0] == 'p' || name[0] == 'P') && !name[1] ? 2 : 1;
+}
+
 static void on_start(void *ud, const xmlChar *xname, const xmlChar **attrs)
 {
     zc_html *h = ud;
@@ -432,30 +461,31 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **attrs)
     switch (kind) {
     case EL_BLOCK:
     case EL_HEADER:
-        block_break(h);
+        block_break(h, breaks_of(name));
         break;
     case EL_ARTICLE:
         h->article_depth++;
-        block_break(h);
+        block_break(h, 1);
         break;
     case EL_PRE:
         h->pre_depth++;
-        block_break(h);
+        block_break(h, 1);
         break;
     case EL_BR:
-        block_break(h);
+        literal_break(h);
         break;
     case EL_TABLE:
     case EL_ROW:
-        raise_pending(h, PEND_NL);
-        h->cells = 0;
         h->cell_start = false;
+        block_break(h, 1);
+        h->cells = 0;
         break;
     case EL_CELL:
-        if (h->cells++ && !h->line_empty)
-            h->pending = PEND_SEP; /* over the break that ended the cell */
-        else if (h->cells == 1)
-            raise_pending(h, PEND_NL);
+        if (h->cells++ && !h->line_empty) {
+            /* over the breaks that ended the last cell */
+            h->nl_req = h->nl_lit = 0;
+            h->pending = PEND_SEP;
+        }
         h->cell_start = true;
         break;
     default:
@@ -474,26 +504,27 @@ static void on_end(void *ud, const xmlChar *xname)
             h->skip_depth = 0;
         return;
     }
-    switch (element_kind((const char *)xname)) {
+    const char *name = (const char *)xname;
+    switch (element_kind(name)) {
     case EL_BLOCK:
     case EL_HEADER:
-        block_break(h);
+        block_break(h, breaks_of(name));
         break;
     case EL_ARTICLE:
         if (h->article_depth)
             h->article_depth--;
-        block_break(h);
+        block_break(h, 1);
         break;
     case EL_PRE:
         if (h->pre_depth)
             h->pre_depth--;
-        block_break(h);
+        block_break(h, 1);
         break;
     case EL_TABLE:
     case EL_ROW:
-        raise_pending(h, PEND_NL);
-        h->cells = 0;
         h->cell_start = false;
+        block_break(h, 1);
+        h->cells = 0;
         break;
     default:
         break;
@@ -585,8 +616,9 @@ void zc_html_reset(zc_html *h)
     h->pf = PF_TEXT;
     h->dashes = 0;
     h->pending = PEND_NONE;
+    h->nl_req = h->nl_lit = 0;
     h->line_empty = true;
-    h->cell_start = false;
+    h->cell_start = h->any_text = false;
     h->cells = 0;
     h->depth = h->skip_depth = h->pre_depth = h->article_depth = 0;
     h->dead = h->oom = false;
