@@ -408,6 +408,8 @@ zc_status zc_parser_feed(zc_parser *p, const char *buf, size_t len)
         return p->status;
     if (p->in_callback || p->finished)
         return ZC_ERR_STATE;
+    if (len == 0)
+        return ZC_OK; /* buf may be NULL: nothing to hash or decode */
     p->stats.input_bytes += len;
     zc_sha256_update(&p->sha, buf, len);
     while (len) {
