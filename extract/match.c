@@ -53,6 +53,23 @@ typedef struct item_pos {
     size_t node, start, index;
 } item_pos;
 
+/* Sorting without a context pointer (qsort has none): the keys are copied
+ * next to the index they order.  k[0] sorts first; `index` last keeps
+ * every sort stable. */
+typedef struct sort_key {
+    size_t k[4];
+    size_t index;
+} sort_key;
+
+static int key_cmp(const void *pa, const void *pb)
+{
+    const sort_key *a = pa, *b = pb;
+    for (int i = 0; i < 4; i++)
+        if (a->k[i] != b->k[i])
+            return a->k[i] < b->k[i] ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
 struct zc_matcher {
     const zc_mem *mem;
     const zc_rules *rules;
@@ -68,6 +85,12 @@ struct zc_matcher {
     size_t cap_taken;
     size_t *order;
     size_t cap_order;
+    sort_key *keys;       /* scratch for the sorts below               */
+    size_t cap_keys;
+    cand *c2;             /* scratch for reordering candidates         */
+    size_t capc2;
+    unsigned char *masks; /* per folded byte: bit f set = masked for f */
+    size_t cap_masks;
 
     /* results of the current group */
     asg_rec *ar;
@@ -161,6 +184,9 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->c);
     zc_free(mem, m->taken);
     zc_free(mem, m->order);
+    zc_free(mem, m->keys);
+    zc_free(mem, m->c2);
+    zc_free(mem, m->masks);
     zc_free(mem, m->ar);
     zc_free(mem, m->units);
     zc_free(mem, m->asg);
@@ -390,16 +416,28 @@ static size_t node_of(const zc_group *g, size_t a, size_t b)
 
 /* ---- picking survivors ----------------------------------------------- */
 
-static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+/* Mark, per folded byte, the fields each mask candidate (文号, 《title》)
+ * hides from: one pass over the masks instead of one per candidate. */
+static zc_status build_masks(zc_matcher *m)
 {
+    if (!ZC_GROW(m->mem, m->masks, m->cap_masks, m->fold.len + 1))
+        return ZC_ERR_NOMEM;
+    memset(m->masks, 0, m->fold.len + 1);
     for (size_t i = 0; i < m->nc; i++) {
         const cand *k = &m->c[i];
-        if (k->rule->field != ZC_FIELD_MASK || k->rule->type != ZC_RT_ITEM ||
-            !(k->rule->mask_fields & (1u << f)))
+        if (k->rule->field != ZC_FIELD_MASK || k->rule->type != ZC_RT_ITEM)
             continue;
-        if (c->s < k->e && k->s < c->e)
-            return true;
+        for (size_t b = k->s; b < k->e && b < m->fold.len; b++)
+            m->masks[b] |= (unsigned char)k->rule->mask_fields;
     }
+    return ZC_OK;
+}
+
+static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+{
+    for (size_t b = c->s; b < c->e; b++)
+        if (m->masks[b] & (1u << f))
+            return true;
     return false;
 }
 
@@ -421,29 +459,21 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
             continue;
         m->order[k++] = i;
     }
-    /* insertion sort (qsort's comparator could not see the matcher
-     * without global state): by priority, length, start, rule order */
-    for (size_t i = 1; i < k; i++) {
-        size_t v = m->order[i], j = i;
-        const cand *b = &m->c[v];
-        while (j > 0) {
-            const cand *a = &m->c[m->order[j - 1]];
-            int c;
-            if (a->rule->priority != b->rule->priority)
-                c = a->rule->priority > b->rule->priority ? -1 : 1;
-            else if (a->e - a->s != b->e - b->s)
-                c = a->e - a->s > b->e - b->s ? -1 : 1;
-            else if (a->s != b->s)
-                c = a->s < b->s ? -1 : 1;
-            else
-                c = a->rule_index <= b->rule_index ? -1 : 1;
-            if (c <= 0)
-                break;
-            m->order[j] = m->order[j - 1];
-            j--;
-        }
-        m->order[j] = v;
+    /* best first: priority (high), length (long), start, rule order */
+    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, k + 1))
+        return ZC_ERR_NOMEM;
+    for (size_t i = 0; i < k; i++) {
+        const cand *c = &m->c[m->order[i]];
+        sort_key *sk = &m->keys[i];
+        sk->k[0] = (size_t)((long long)INT32_MAX - c->rule->priority);
+        sk->k[1] = SIZE_MAX - (c->e - c->s);
+        sk->k[2] = c->s;
+        sk->k[3] = c->rule_index;
+        sk->index = m->order[i];
     }
+    qsort(m->keys, k, sizeof *m->keys, key_cmp);
+    for (size_t i = 0; i < k; i++)
+        m->order[i] = m->keys[i].index;
     memset(m->taken, 0, m->fold.len + 1);
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
@@ -459,14 +489,15 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         memset(m->taken + c->s, 1, c->e - c->s);
         m->order[kept++] = m->order[i];
     }
-    for (size_t i = 1; i < kept; i++) { /* text order */
-        size_t v = m->order[i], j = i;
-        while (j > 0 && m->c[m->order[j - 1]].s > m->c[v].s) {
-            m->order[j] = m->order[j - 1];
-            j--;
-        }
-        m->order[j] = v;
+    for (size_t i = 0; i < kept; i++) { /* text order */
+        sort_key *sk = &m->keys[i];
+        memset(sk->k, 0, sizeof sk->k);
+        sk->k[0] = m->c[m->order[i]].s;
+        sk->index = m->order[i];
     }
+    qsort(m->keys, kept, sizeof *m->keys, key_cmp);
+    for (size_t i = 0; i < kept; i++)
+        m->order[i] = m->keys[i].index;
     *n = kept;
     return ZC_OK;
 }
@@ -1273,18 +1304,19 @@ static zc_status do_quantities(zc_matcher *m)
 /* ---- distribution to nodes -------------------------------------------- */
 
 /* Stable order by (node, start) of n positions. */
+static int pos_cmp(const void *pa, const void *pb)
+{
+    const item_pos *a = pa, *b = pb;
+    if (a->node != b->node)
+        return a->node < b->node ? -1 : 1;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
 static void sort_pos(item_pos *p, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        item_pos v = p[i];
-        size_t j = i;
-        while (j > 0 && (p[j - 1].node > v.node ||
-                         (p[j - 1].node == v.node && p[j - 1].start > v.start))) {
-            p[j] = p[j - 1];
-            j--;
-        }
-        p[j] = v;
-    }
+    qsort(p, n, sizeof *p, pos_cmp);
 }
 
 #define DISTRIBUTE(m, src, n, dst, cap, out, field, nfield)                  \
@@ -1339,16 +1371,29 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         if ((st = collect(m, ru, i)) != ZC_OK)
             return st;
     }
-    /* events (conventions, headers) must be in text order */
-    for (size_t i = 1; i < m->nc; i++) {
-        cand v = m->c[i];
-        size_t j = i;
-        while (j > 0 && m->c[j - 1].s > v.s) {
-            m->c[j] = m->c[j - 1];
-            j--;
-        }
-        m->c[j] = v;
+    /* events (conventions, headers) must be in text order; stable, so
+     * rules keep their file order at one position */
+    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->c2, m->capc2, m->nc + 1))
+        return ZC_ERR_NOMEM;
+    for (size_t i = 0; i < m->nc; i++) {
+        memset(m->keys[i].k, 0, sizeof m->keys[i].k);
+        m->keys[i].k[0] = m->c[i].s;
+        m->keys[i].index = i;
     }
+    qsort(m->keys, m->nc, sizeof *m->keys, key_cmp);
+    for (size_t i = 0; i < m->nc; i++)
+        m->c2[i] = m->c[m->keys[i].index];
+    {
+        cand *t = m->c;
+        size_t tc = m->capc;
+        m->c = m->c2;
+        m->capc = m->capc2;
+        m->c2 = t;
+        m->capc2 = tc;
+    }
+    if ((st = build_masks(m)) != ZC_OK)
+        return st;
     if ((st = do_assignments(m)) != ZC_OK || (st = do_deadlines(m)) != ZC_OK)
         return st;
     size_t ndl = m->ndl;
