@@ -245,27 +245,14 @@ static void truncated_sequence_at_eof(void **state)
     }
 }
 
-/* KNOWN BUG (reported): decode.c means to flush an incomplete character
- * at the end of the input as ONE U+FFFD with a "truncated-utf8" warning
- * (the branch is there), but the carry loop replaces it byte by byte as
- * "invalid-utf8" first, so that branch is never reached.  This test
- * states the intended behaviour; it is skipped, loudly, while the bug is
- * present and fails if the output changes in any other way. */
+/* An incomplete character at the end of the input is ONE U+FFFD with a
+ * "truncated-utf8" warning at its first byte, whatever the chunking. */
 static void truncated_sequence_is_one_fffd(void **state)
 {
     (void)state;
     warn_log log;
     size_t n;
     char *out = check_invariant("utf-8", "ab\xE4\xB8", 4, &n, &log);
-    bool known_bug = n == 8 && log.n == 2 &&
-                     !strcmp(log.w[0].code, "invalid-utf8");
-    if (known_bug) {
-        free(out);
-        print_message("KNOWN BUG: \"ab\\xE4\\xB8\" decodes to two U+FFFD "
-                      "with invalid-utf8 warnings, not one U+FFFD with "
-                      "truncated-utf8@2\n");
-        skip();
-    }
     assert_strn_equal(out, n, "ab" RFC);
     assert_int_equal(log.n, 1);
     assert_string_equal(log.w[0].code, "truncated-utf8");
