@@ -258,8 +258,9 @@ const zc_document *zc_meta_document(const zc_meta *m);
 void zc_meta_reset(zc_meta *m);
 void zc_meta_free(zc_meta *m);
 /* Fill what the text left NULL (title, publish_date, issuer, year) from
- * a page's <meta> tags (html.c).  Call after zc_meta_read(). */
-void zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm);
+ * a page's <meta> tags (html.c).  Call after zc_meta_read().  False when
+ * memory ran out. */
+bool zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm);
 
 /* ---- fold.c: the matching form of a text ------------------------------ */
 

@@ -1083,19 +1083,30 @@ static bool meta_iso_date(const char *s, char out[11])
     return true;
 }
 
-void zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm)
+/* keep() for the fill below, remembering when memory ran out. */
+static char *fill_keep(zc_meta *m, const char *s, size_t n, bool *oom)
 {
+    char *d = keep(m, s, n);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+bool zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm)
+{
+    bool oom = false;
     if (!hm)
-        return;
+        return true;
     if (hm->title && *hm->title) {
         if (is_wrapper(hm->title) && wraps_another(hm->title)) {
             if (!m->doc.wrapper_title)
-                m->doc.wrapper_title = keep(m, hm->title, strlen(hm->title));
+                m->doc.wrapper_title =
+                    fill_keep(m, hm->title, strlen(hm->title), &oom);
             char inner[512];
             if (!m->doc.title && wrapper_inner(hm->title, inner, sizeof inner))
-                m->doc.title = keep(m, inner, strlen(inner));
+                m->doc.title = fill_keep(m, inner, strlen(inner), &oom);
         } else if (!m->doc.title) {
-            m->doc.title = keep(m, hm->title, strlen(hm->title));
+            m->doc.title = fill_keep(m, hm->title, strlen(hm->title), &oom);
         }
     }
     if (!m->doc.publish_date && hm->pub_date &&
@@ -1108,10 +1119,11 @@ void zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm)
         trim(hm->source, &a, &b);
         if (b > a && count_chars(hm->source, a, b) <= 40 &&
             ends_with_org(hm->source, a, b))
-            m->doc.issuer = keep(m, hm->source + a, b - a);
+            m->doc.issuer = fill_keep(m, hm->source + a, b - a, &oom);
     }
     if (!m->doc.year)
         m->doc.year = year_of(m->doc.title);
     if (!m->doc.year)
         m->doc.year = year_of(m->doc.wrapper_title);
+    return !oom;
 }

@@ -171,8 +171,11 @@ static int on_group(const zc_group *g, void *ud)
             p->status = ZC_ERR_NOMEM;
             return 1;
         }
-        if (zc_html_format(p->html) == ZC_FORMAT_HTML)
-            zc_meta_fill_html(p->meta, zc_html_meta_get(p->html));
+        if (zc_html_format(p->html) == ZC_FORMAT_HTML &&
+            !zc_meta_fill_html(p->meta, zc_html_meta_get(p->html))) {
+            p->status = ZC_ERR_NOMEM;
+            return 1;
+        }
         p->doc_sent = true;
         if (p->cb.document) {
             p->in_callback = true;
