@@ -31,6 +31,9 @@ typedef struct rec {
     /* checks on sections, against the text seen so far */
     bool check_spans;
     size_t last_start;
+    /* which call the callbacks ran in: run() sets 'F' (feed), 'E' (finish) */
+    int phase;
+    size_t during_feed; /* callbacks that ran inside feed()              */
 } rec;
 
 static void logf_(rec *r, const char *fmt, ...)
@@ -44,6 +47,8 @@ static void logf_(rec *r, const char *fmt, ...)
 
 static void reenter(rec *r)
 {
+    if (r->phase == 'F')
+        r->during_feed++;
     if (!r->reenter)
         return;
     r->reentered++;
@@ -164,6 +169,8 @@ static void rec_free(rec *r)
     memset(r, 0, sizeof *r);
 }
 
+static rec *running; /* the recorder of the parse in progress, if any */
+
 /* Feed `buf` in chunks of `chunk` (0: whole), then finish.  Returns the
  * first non-OK status. */
 static zc_status run(zc_parser *p, const char *buf, size_t len, size_t chunk)
@@ -171,11 +178,15 @@ static zc_status run(zc_parser *p, const char *buf, size_t len, size_t chunk)
     if (!chunk)
         chunk = len ? len : 1;
     for (size_t i = 0; i < len; i += chunk) {
+        if (running)
+            running->phase = 'F';
         zc_status st =
             zc_parser_feed(p, buf + i, len - i < chunk ? len - i : chunk);
         if (st != ZC_OK)
             return st;
     }
+    if (running)
+        running->phase = 'E';
     return zc_parser_finish(p);
 }
 
@@ -257,22 +268,65 @@ static void feed_after_finish_is_a_state_error(void **state)
 static void feed_from_inside_a_callback_is_a_state_error(void **state)
 {
     (void)state;
+    /* a long document, so that callbacks run inside feed() and not only
+     * inside finish() (a short one is held back until the end) */
+    static const char *const files[] = {"parser/long.txt",
+                                        "parser/invalid.txt"};
+    for (size_t f = 0; f < 2; f++) {
+        size_t len;
+        char *in = tu_read(files[f], &len);
+        static rec r, ref;
+        new_parser(&ref, NULL);
+        assert_int_equal(run(ref.p, in, len, 0), ZC_OK);
+        /* every callback kind tries feed() and finish(): both refused,
+         * and the outer parse goes on undisturbed */
+        r.reenter = true;
+        new_parser(&r, NULL);
+        running = &r;
+        assert_int_equal(run(r.p, in, len, f ? 3 : 1000), ZC_OK);
+        running = NULL;
+        assert_true(r.reentered >= 4);
+        if (f == 0)
+            assert_true(r.during_feed > 10); /* really from inside feed */
+        else
+            assert_true(r.n_warnings >= 1 && r.n_text_calls >= 1);
+        assert_int_equal(r.n_docs, 1);
+        assert_string_equal(r.log, ref.log);
+        assert_int_equal(zc_parser_error(r.p)->code, ZC_OK);
+        rec_free(&r);
+        rec_free(&ref);
+        free(in);
+    }
+}
+
+/* A callback that aborts inside feed(): feed returns ZC_ERR_ABORTED and
+ * nothing more is reported, ever. */
+static void abort_during_feed(void **state)
+{
+    (void)state;
     size_t len;
-    char *in = tu_read("parser/invalid.txt", &len);
-    static rec r, ref;
-    new_parser(&ref, NULL);
-    assert_int_equal(run(ref.p, in, len, 0), ZC_OK);
-    /* every callback kind tries feed() and finish(): both refused, and
-     * the outer parse goes on undisturbed */
-    r.reenter = true;
-    new_parser(&r, NULL);
-    assert_int_equal(run(r.p, in, len, 3), ZC_OK);
-    assert_true(r.reentered >= 4);
-    assert_true(r.n_warnings >= 1 && r.n_docs == 1 && r.n_text_calls >= 1);
-    assert_string_equal(r.log, ref.log);
-    assert_int_equal(zc_parser_error(r.p)->code, ZC_OK);
-    rec_free(&r);
-    rec_free(&ref);
+    char *in = tu_read("parser/long.txt", &len);
+    static const int where[] = {'S', 'D', 'T'};
+    for (size_t w = 0; w < 3; w++) {
+        static rec r;
+        r.abort_in = where[w];
+        r.abort_at = where[w] == 'S' ? 5 : 1;
+        new_parser(&r, NULL);
+        zc_status st = ZC_OK;
+        size_t i = 0;
+        for (; i < len && st == ZC_OK; i += 512)
+            st = zc_parser_feed(r.p, in + i, len - i < 512 ? len - i : 512);
+        if (st != ZC_ERR_ABORTED || i >= len)
+            fail_msg("abort in '%c' inside feed: got %s after %zu of %zu "
+                     "bytes", where[w], zc_strerror(st), i, len);
+        size_t n = r.n_sections, t = r.n_text_calls;
+        assert_int_equal(zc_parser_feed(r.p, in + i, 10), ZC_ERR_ABORTED);
+        assert_int_equal(zc_parser_finish(r.p), ZC_ERR_ABORTED);
+        assert_int_equal(r.n_sections, n);
+        assert_int_equal(r.n_text_calls, t);
+        assert_int_equal(zc_parser_error(r.p)->code, ZC_ERR_ABORTED);
+        rec_free(&r);
+    }
     free(in);
 }
 
@@ -540,6 +594,7 @@ int main(void)
         cmocka_unit_test(feed_after_finish_is_a_state_error),
         cmocka_unit_test(feed_from_inside_a_callback_is_a_state_error),
         cmocka_unit_test(abort_from_each_callback),
+        cmocka_unit_test(abort_during_feed),
         cmocka_unit_test(invalid_input_gives_warnings_not_errors),
         cmocka_unit_test(max_warnings_caps_the_reports_not_the_count),
         cmocka_unit_test(oversized_section_is_truncated_with_a_warning),
