@@ -116,7 +116,8 @@ static bool write_json(const char *path, const cJSON *j, char *err,
     if (f && fclose(f) != 0)
         ok = false;
     if (!ok)
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot write %.600s: %s", path,
+                 strerror(errno));
     free(s);
     return ok;
 }
@@ -134,7 +135,7 @@ int tool_corpus(const tool_opts *o, const zc_rules *rules, const char *source,
     }
     int rc = EXIT_OK;
     for (int i = 0; i < argc; i++) {
-        char name[200], txt[512], exp[512], tsv[512], err[512] = "";
+        char name[200], txt[512], exp[512], tsv[512], err[1200] = "";
         clean_name(argv[i], name, sizeof name);
         snprintf(txt, sizeof txt, "%s/%s.txt", dir, name);
         snprintf(exp, sizeof exp, "%s/%s.expected.json", dir, name);
@@ -160,9 +161,12 @@ int tool_corpus(const tool_opts *o, const zc_rules *rules, const char *source,
             continue;
         }
         /* file, source, full_or_excerpt, region, doc_kind, format_notes */
-        fprintf(f, "%s.txt\t%s\t\t\t\tadded by zhengce corpus add; "
-                   "expectation is a draft until checked\n",
-                name, source ? source : argv[i]);
+        /* one TSV line: tabs and line breaks in the source become spaces */
+        fprintf(f, "%s.txt\t", name);
+        for (const char *c = source ? source : argv[i]; *c; c++)
+            fputc(*c == '\t' || *c == '\n' || *c == '\r' ? ' ' : *c, f);
+        fprintf(f, "\t\t\t\tadded by zhengce corpus add; expectation is a "
+                   "draft until checked\n");
         fclose(f);
         printf("added %s\n  draft %s: read it against the notice, correct "
                "it, then commit both\n",
