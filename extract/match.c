@@ -471,7 +471,8 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         sk->k[3] = c->rule_index;
         sk->index = m->order[i];
     }
-    qsort(m->keys, k, sizeof *m->keys, key_cmp);
+    if (k > 1)
+        qsort(m->keys, k, sizeof *m->keys, key_cmp);
     for (size_t i = 0; i < k; i++)
         m->order[i] = m->keys[i].index;
     memset(m->taken, 0, m->fold.len + 1);
@@ -495,7 +496,8 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         sk->k[0] = m->c[m->order[i]].s;
         sk->index = m->order[i];
     }
-    qsort(m->keys, kept, sizeof *m->keys, key_cmp);
+    if (kept > 1)
+        qsort(m->keys, kept, sizeof *m->keys, key_cmp);
     for (size_t i = 0; i < kept; i++)
         m->order[i] = m->keys[i].index;
     *n = kept;
@@ -1316,7 +1318,8 @@ static int pos_cmp(const void *pa, const void *pb)
 
 static void sort_pos(item_pos *p, size_t n)
 {
-    qsort(p, n, sizeof *p, pos_cmp);
+    if (n > 1) /* p may be NULL when nothing was found */
+        qsort(p, n, sizeof *p, pos_cmp);
 }
 
 #define DISTRIBUTE(m, src, n, dst, cap, out, field, nfield)                  \
@@ -1381,7 +1384,8 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         m->keys[i].k[0] = m->c[i].s;
         m->keys[i].index = i;
     }
-    qsort(m->keys, m->nc, sizeof *m->keys, key_cmp);
+    if (m->nc > 1)
+        qsort(m->keys, m->nc, sizeof *m->keys, key_cmp);
     for (size_t i = 0; i < m->nc; i++)
         m->c2[i] = m->c[m->keys[i].index];
     {
