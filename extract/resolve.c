@@ -185,45 +185,50 @@ bool zc_resolve_date(const zc_date_parts *p, int year, zc_year_before yb,
 bool zc_read_number(const char *s, size_t n, double *v)
 {
     size_t i = 0;
+    /* digits into an integer mantissa, divided once at the end: the
+     * correctly rounded 2.85, where adding 0.8 and 0.05 is not (and
+     * differs between optimisation levels) */
+    static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12};
     if (n && (s[0] >= '0' && s[0] <= '9')) {
-        double x = 0, scale = 0;
+        unsigned long long mant = 0;
+        int frac = -1; /* digits after the point, -1 before it */
         for (; i < n; i++) {
             char c = s[i];
             if (c >= '0' && c <= '9') {
-                if (scale > 0) {
-                    x += (c - '0') / scale;
-                    scale *= 10;
-                } else {
-                    x = x * 10 + (c - '0');
-                }
-            } else if (c == '.' && scale == 0 && i + 1 < n &&
+                if (mant > 99999999999ull || frac >= 12)
+                    continue; /* beyond any real figure: ignore */
+                mant = mant * 10 + (unsigned)(c - '0');
+                if (frac >= 0)
+                    frac++;
+            } else if (c == '.' && frac < 0 && i + 1 < n &&
                        s[i + 1] >= '0' && s[i + 1] <= '9') {
-                scale = 10;
-            } else if (c == ',' && scale == 0 && i + 3 < n) {
+                frac = 0;
+            } else if (c == ',' && frac < 0 && i + 3 < n) {
                 continue; /* 1,000 */
             } else {
                 break;
             }
         }
-        *v = x;
+        *v = (double)mant / pow10[frac > 0 ? frac : 0];
         return true;
     }
     /* Chinese: an integer part, then 点 and digits read one by one */
     unsigned long ip = 0;
     size_t used = zc_parse_zh_number(s, n, 0, &ip);
     static const char dian[] = "\xE7\x82\xB9"; /* 点 */
-    double x = (double)ip;
+    unsigned long long mant = ip;
+    int frac = 0;
     if (used + 3 < n + 1 && n - used >= 3 && !memcmp(s + used, dian, 3)) {
         size_t j = used + 3;
-        double scale = 10;
         bool any = false;
-        while (j < n) {
+        while (j < n && frac < 12) {
             unsigned long dv;
             size_t l = zc_parse_zh_number(s + j, 3, 9, &dv);
             if (!l)
                 break;
-            x += (double)dv / scale;
-            scale *= 10;
+            mant = mant * 10 + dv;
+            frac++;
             j += l;
             any = true;
         }
@@ -231,6 +236,7 @@ bool zc_read_number(const char *s, size_t n, double *v)
             return false;
         used = j;
     }
+    double x = (double)mant / pow10[frac];
     if (!used)
         return false;
     *v = x;
