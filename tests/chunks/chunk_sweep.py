@@ -8,6 +8,12 @@ For each NOTICE, `zhengce --rules RULES_DIR --chunk-size N NOTICE` is run for
 N = 65536 (the reference), 1, 2, 3, 5, 7, 64 and 4096.  Exit code 0 and
 identical stdout are required; on a difference the first differing section
 (or top-level key) is named, with both versions.
+
+The sweep is repeated with --encoding utf-8 --format text --keep-debris: the
+front end holds text back while it detects the encoding and the format and
+while it looks for page-furniture lines; with all three forced every chunk
+edge goes straight through the decoder (invalid bytes included, for notices
+that are not UTF-8) to the segmenter.  Each variant has its own reference.
 """
 import json
 import subprocess
@@ -16,9 +22,9 @@ import sys
 CHUNKS = [65536, 1, 2, 3, 5, 7, 64, 4096]
 
 
-def run(zhengce, rules, path, chunk):
-    p = subprocess.run([zhengce, "--rules", rules, "--chunk-size", str(chunk),
-                        path], capture_output=True)
+def run(zhengce, rules, path, chunk, extra):
+    p = subprocess.run([zhengce, "--rules", rules, "--chunk-size", str(chunk)]
+                       + extra + [path], capture_output=True)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -54,29 +60,36 @@ def main(argv):
     zhengce, rules, notices = argv[1], argv[2], argv[3:]
     failures = 0
     for path in notices:
-        rc, ref, err = run(zhengce, rules, path, CHUNKS[0])
-        if rc != 0:
-            print("FAIL %s: exit code %d at chunk size %d: %s"
-                  % (path, rc, CHUNKS[0], err.decode(errors="replace")))
-            failures += 1
-            continue
         bad = []
-        for chunk in CHUNKS[1:]:
-            rc, out, err = run(zhengce, rules, path, chunk)
+        size = 0
+        for extra in ([], ["--encoding", "utf-8", "--format", "text",
+                           "--keep-debris"]):
+            label = " ".join(extra) or "detected encoding"
+            rc, ref, err = run(zhengce, rules, path, CHUNKS[0], extra)
             if rc != 0:
-                bad.append("chunk size %d: exit code %d: %s"
-                           % (chunk, rc, err.decode(errors="replace")))
-            elif out != ref:
-                bad.append("chunk size %d differs from %d: %s"
-                           % (chunk, CHUNKS[0], first_difference(ref, out)))
+                bad.append("%s, chunk size %d: exit code %d: %s"
+                           % (label, CHUNKS[0], rc,
+                              err.decode(errors="replace")))
+                continue
+            size = len(ref)
+            for chunk in CHUNKS[1:]:
+                rc, out, err = run(zhengce, rules, path, chunk, extra)
+                if rc != 0:
+                    bad.append("%s, chunk size %d: exit code %d: %s"
+                               % (label, chunk, rc,
+                                  err.decode(errors="replace")))
+                elif out != ref:
+                    bad.append("%s, chunk size %d differs from %d: %s"
+                               % (label, chunk, CHUNKS[0],
+                                  first_difference(ref, out)))
         if bad:
             failures += 1
             print("FAIL %s" % path)
             for b in bad:
                 print("  " + b)
         else:
-            print("ok %s (%d bytes out, chunk sizes %s)"
-                  % (path, len(ref), " ".join(map(str, CHUNKS))))
+            print("ok %s (%d bytes out, chunk sizes %s, detected and forced)"
+                  % (path, size, " ".join(map(str, CHUNKS))))
     print("%d of %d notices identical at every chunk size"
           % (len(notices) - failures, len(notices)))
     return 1 if failures else 0
