@@ -108,7 +108,7 @@ size_t zc_clean_glosses_removed(const zc_clean *c)
     return c->glosses_removed;
 }
 
-/* ---- furniture ------------------------------------------------------------ */
+/* ---- furniture ---------------------------------------------------------- */
 
 typedef struct {
     const char *w;
@@ -337,7 +337,7 @@ static bool is_furniture(const char *s, size_t n)
     return strong;
 }
 
-/* ---- lines ---------------------------------------------------------------- */
+/* ---- lines -------------------------------------------------------------- */
 
 static void emit(zc_clean *c, const char *s, size_t n)
 {
@@ -388,7 +388,7 @@ static void line_put(zc_clean *c, const char *s, size_t n)
     }
 }
 
-/* ---- glosses ---------------------------------------------------------------- */
+/* ---- glosses ------------------------------------------------------------ */
 
 /* A pinyin letter?  *tone: it carries a tone mark. */
 static bool pinyin_letter(uint32_t cp, bool *tone)

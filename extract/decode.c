@@ -188,7 +188,7 @@ size_t zc_decoder_replacements(const zc_decoder *d)
     return d->replacements;
 }
 
-/* ---- the UTF-8 step ---------------------------------------------------- */
+/* ---- the UTF-8 step ----------------------------------------------------- */
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";
 
@@ -374,7 +374,7 @@ static zc_status utf8_step(zc_decoder *d, const char *str, size_t n,
     return st;
 }
 
-/* ---- the iconv step ---------------------------------------------------- */
+/* ---- the iconv step ----------------------------------------------------- */
 
 static zc_status flush_conv(zc_decoder *d, zc_buf *out)
 {

@@ -238,7 +238,7 @@ static void on_text(void *ud, const xmlChar *ch, int len)
         put(h, s + run, i - run);
 }
 
-/* ---- elements ------------------------------------------------------------ */
+/* ---- elements ----------------------------------------------------------- */
 
 enum { EL_OTHER, EL_BLOCK, EL_DROP, EL_CELL, EL_ROW, EL_TABLE, EL_BR,
        EL_PRE, EL_HEADER, EL_ARTICLE, EL_META, EL_FLUSH };
@@ -531,7 +531,7 @@ static void on_end(void *ud, const xmlChar *xname)
     }
 }
 
-/* ---- detection ----------------------------------------------------------- */
+/* ---- detection ---------------------------------------------------------- */
 
 static const char *const sniff_tags[] = {
     "p",     "div",    "br",     "table", "tr",     "td",   "span",
@@ -579,7 +579,7 @@ bool zc_looks_like_html(const char *s, size_t n)
     return false;
 }
 
-/* ---- lifecycle ------------------------------------------------------------ */
+/* ---- lifecycle ---------------------------------------------------------- */
 
 zc_html *zc_html_new(const zc_mem *mem, zc_format format,
                      zc_decode_warn_fn warn, void *ud)
@@ -684,7 +684,7 @@ static zc_status start_parser(zc_html *h)
     return ZC_OK;
 }
 
-/* ---- pre-filter ------------------------------------------------------------ */
+/* ---- pre-filter --------------------------------------------------------- */
 
 /* Copy s[0, n) to h->feed without comments, server blocks, processing
  * instructions and <! declarations other than <!DOCTYPE. */
@@ -786,7 +786,7 @@ static bool prefilter(zc_html *h, const char *s, size_t n)
     return true;
 }
 
-/* ---- feeding ---------------------------------------------------------------- */
+/* ---- feeding ------------------------------------------------------------ */
 
 static zc_status parse(zc_html *h, const char *s, size_t n, bool final,
                        zc_buf *out)

@@ -148,6 +148,21 @@ static void meta_tags_fill_only_what_is_missing(void **state)
     assert_non_null(strstr(r.doc.s, "issuer=-\n")); /* 本网 is no body */
     assert_non_null(strstr(r.doc.s, "year=2021\n"));
     fe_free(&r);
+    /* a government site's metadata table: label and value cells */
+    static const char table[] =
+        "<html><body><table class=\"xxgk\"><tr><td>索 引 号：</td>"
+        "<td>11140000012345678X/2018-00013</td><td>发文机关：</td>"
+        "<td>山西省人民政府</td></tr><tr><td><p>文　　号：</p></td>"
+        "<td><p>晋政发〔2018〕13号</p></td><td>成文日期：</td>"
+        "<td>2018年03月27日</td></tr></table>"
+        "<p>一、指导思想</p><p>内容</p></body></html>";
+    fe_parse(NULL, NULL, NULL, table, sizeof table - 1, 5, 0, &r);
+    assert_non_null(strstr(r.text.s, "索 引 号： | 11140000012345678X"));
+    assert_non_null(strstr(r.doc.s, "docnum=晋政发〔2018〕13号\n"));
+    assert_non_null(strstr(r.doc.s, "index=11140000012345678X/2018-00013\n"));
+    assert_non_null(strstr(r.doc.s, "issuer=山西省人民政府\n"));
+    assert_non_null(strstr(r.doc.s, "issued=2018-03-27\n"));
+    fe_free(&r);
 }
 
 static void hostile_pages(void **state)
