@@ -788,6 +788,19 @@ static bool prefilter(zc_html *h, const char *s, size_t n)
 
 /* ---- feeding ------------------------------------------------------------ */
 
+/* Does s[0, n) end inside an entity reference ("&nbs")? */
+static bool open_entity(const char *s, size_t n)
+{
+    for (size_t i = n, k = 0; i > 0 && k < 32; i--, k++) {
+        char c = s[i - 1];
+        if (c == '&')
+            return true;
+        if (c == ';' || c == ' ' || c == '\n' || c == '<' || c == '>')
+            return false;
+    }
+    return false;
+}
+
 static zc_status parse(zc_html *h, const char *s, size_t n, bool final,
                        zc_buf *out)
 {
@@ -814,8 +827,10 @@ static zc_status parse(zc_html *h, const char *s, size_t n, bool final,
         xmlParserInputPtr in = h->ctxt->input;
         size_t pending = in && in->end && in->cur ? (size_t)(in->end - in->cur)
                                                   : 0;
-        if (!final && pending > FLUSH_PENDING && *in->cur != '<') {
-            /* a long run of text: make libxml2 hand it out */
+        if (!final && pending > FLUSH_PENDING && *in->cur != '<' &&
+            !open_entity((const char *)in->cur, pending)) {
+            /* a long run of text: make libxml2 hand it out (not inside
+             * an entity, so the text does not depend on the chunking) */
             const char *name = (const char *)h->ctxt->name;
             const char *flush =
                 name && (!strcasecmp(name, "script") ||

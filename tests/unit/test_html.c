@@ -204,6 +204,30 @@ static void hostile_pages(void **state)
     assert_int_equal(r.n_warnings, 0);
     assert_int_equal(r.text.len, (n / 3) * 3 + 2 + 3 + 1);
     fe_free(&r);
+    /* the same long run with entities in it: whatever the chunking, the
+     * same text (the flush must not cut an entity) */
+    k = (size_t)sprintf(run, "<html><body><p>");
+    for (size_t i = 0; k < n; i++) {
+        if (i % 97 == 0) {
+            memcpy(run + k, "&ldquo;&nbsp;", 13);
+            k += 13;
+        }
+        memcpy(run + k, "政", 3);
+        k += 3;
+    }
+    fe_run ref;
+    fe_parse(NULL, NULL, NULL, run, k, 0, 0, &ref);
+    static const size_t odd[] = {4093, 65521, 300001};
+    for (size_t c = 0; c < 3; c++) {
+        fe_parse(NULL, NULL, NULL, run, k, odd[c], 0, &r);
+        if (r.text.len != ref.text.len ||
+            memcmp(r.text.s, ref.text.s, r.text.len))
+            fail_msg("a long run with entities differs at chunk size %zu",
+                     odd[c]);
+        fe_free(&r);
+    }
+    assert_null(strstr(ref.text.s, "&nbsp"));
+    fe_free(&ref);
     /* an attribute that never ends: given up, bounded */
     k = (size_t)sprintf(run, "<html><body><p>前</p><p class=\"");
     memset(run + k, 'x', n);
