@@ -171,7 +171,7 @@ static bool parse_flags(const char *flags, case_opts *o, sbuf *why)
         }
         char *v = strtok_r(NULL, " \t", &save);
         if (!v) {
-            sb_printf(why, "flag %s needs a value", t);
+            sb_printf(why, "  flag %s needs a value", t);
             ok = false;
             break;
         }
@@ -197,7 +197,7 @@ static bool parse_flags(const char *flags, case_opts *o, sbuf *why)
         else if (!strcmp(t, "--max-warnings") && num)
             o->opt.max_warnings = (unsigned)n;
         else {
-            sb_printf(why, "unknown flag or bad value: %s %s", t, v);
+            sb_printf(why, "  unknown flag or bad value: %s %s", t, v);
             ok = false;
         }
     }
@@ -226,7 +226,7 @@ static char *convert(const zc_rules *rules, const case_opts *o,
     zc_json_writer_callbacks(w, &cb);
     zc_parser *p = zc_parser_new(o->no_rules ? NULL : rules, &o->opt, &cb);
     if (!p) {
-        sb_str(why, "zc_parser_new failed (bad option?)");
+        sb_str(why, "  zc_parser_new failed (bad option?)");
         zc_json_writer_free(w);
         fclose(f);
         free(out);
@@ -316,7 +316,7 @@ static bool compare(const cJSON *doc, const cJSON *spec, sbuf *why)
     for (size_t i = 0; cJSON_IsString(field) && fields[i]; i++)
         known = known || !strcmp(field->valuestring, fields[i]);
     if (!known || !expect) {
-        sb_str(why, "bad expectation: needs \"field\" (sections, document, "
+        sb_str(why, "  bad expectation: needs \"field\" (sections, document, "
                     "assignments, deadlines, targets, quantities, items, "
                     "warnings) and \"expect\"");
         return false;
@@ -325,7 +325,7 @@ static bool compare(const cJSON *doc, const cJSON *spec, sbuf *why)
     if (!strcmp(f, "document")) {
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "document");
         if (!cJSON_IsObject(expect)) {
-            sb_str(why, "bad expectation: \"expect\" for document is an "
+            sb_str(why, "  bad expectation: \"expect\" for document is an "
                         "object");
             return false;
         }
@@ -355,7 +355,7 @@ static bool compare(const cJSON *doc, const cJSON *spec, sbuf *why)
         return ok;
     }
     if (!cJSON_IsArray(expect)) {
-        sb_printf(why, "bad expectation: \"expect\" for %s is an array", f);
+        sb_printf(why, "  bad expectation: \"expect\" for %s is an array", f);
         return false;
     }
     const cJSON *first = cJSON_GetArrayItem(expect, 0);
@@ -419,7 +419,7 @@ static bool run_case(runner *r, spec_case *c, sbuf *why)
     cJSON *spec = cJSON_ParseWithLength(c->expect.data ? c->expect.data : "",
                                         c->expect.len);
     if (!spec) {
-        sb_printf(why, "the expectation is not JSON: %s",
+        sb_printf(why, "  the expectation is not JSON: %s",
                   c->expect.data ? c->expect.data : "");
         return false;
     }
