@@ -144,11 +144,19 @@ int main(int argc, char **argv)
     size_t n_files = 0;
     if (!files)
         return EXIT_INPUT;
-    if (argc > 1 && (!strcmp(argv[1], "corpus") || !strcmp(argv[1], "eval") ||
-                     !strcmp(argv[1], "review")))
-        command = argv[1];
     bool only_files = false;
-    for (int i = command ? 2 : 1; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
+        /* the subcommand is the first word that is not an option (options
+         * may come before it: zhengce --rules DIR eval corpus) */
+        /* (`zhengce -o out corpus` converts the directory corpus/: the
+         * command is `corpus add`) */
+        if (!command && !n_files && !only_files &&
+            ((!strcmp(argv[i], "corpus") && i + 1 < argc &&
+              !strcmp(argv[i + 1], "add")) ||
+             !strcmp(argv[i], "eval") || !strcmp(argv[i], "review"))) {
+            command = argv[i];
+            continue;
+        }
         const char *a = argv[i];
         char opt[64];
         const char *attached = NULL; /* --jobs=2, -j2 */
