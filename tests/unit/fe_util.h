@@ -263,6 +263,7 @@ static inline void fe_same(const char *what, const char *a, const char *b)
 /* Read any file (not only under tests/data). */
 static inline char *fe_read_path(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;

@@ -294,6 +294,7 @@ static void real_html_notices(void **state)
         char *in = fe_read_path(path, &len);
         assert_non_null(in);
         fe_run ref;
+        memset(&ref, 0, sizeof ref);
         for (size_t chunk = 0; chunk <= 7; chunk++) {
             fe_run r;
             fe_parse(rules, NULL, NULL, in, len, chunk, FE_SPANS, &r);
