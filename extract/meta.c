@@ -40,7 +40,7 @@ enum {
 /* (?<y>…)(?<m>…)(?<d>…) in Arabic or Chinese numerals, or ISO. */
 #define DATE_RE                                                                \
     "(?:(?<y>(?:19|20)\\d\\d)\\s*年\\s*(?<m>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})" \
-    "\\s*日"                                                                   \
+    "(?:\\s*日|(?![0-9]))"  /* 发布日期:2018年03月27 */                    \
     "|(?<zy>[〇零一二三四五六七八九]{4})\\s*年\\s*(?<zm>[一二三四五六七八九十]" \
     "{1,2})\\s*月\\s*(?<zd>[一二三四五六七八九十]{1,3})\\s*日"                 \
     "|(?<iy>(?:19|20)\\d\\d)\\s*[-/.]\\s*(?<im>\\d{1,2})\\s*[-/.]\\s*"         \
@@ -602,6 +602,17 @@ static bool is_fragment(zc_meta *m, const char *s, const tline *ln)
     return true;
 }
 
+/* A line that begins a title of its own (关于…): what stands above it
+ * is a page heading (接访信息详情), unless it is the issuer the title
+ * continues (中共泰安市委全面依法治市委员会 / 关于印发…的通知). */
+static bool starts_title(const char *s, const tline *ln)
+{
+    size_t n = ln->b - ln->a;
+    return n >= 6 && (!memcmp(s + ln->a, "关于", 6) ||
+                      !memcmp(s + ln->a, "關於", 6) ||
+                      !memcmp(s + ln->a, "關于", 6));
+}
+
 static bool is_wrapper(const char *t)
 {
     return (strstr(t, "关于") || strstr(t, "關於") || strstr(t, "關于") ||
@@ -756,7 +767,9 @@ static void find_titles(zc_meta *m, const char *w, size_t wn)
             continue;
         /* join earlier fragment lines: a title wrapped over lines */
         size_t j = i;
-        while (j > 0 && i - j < 3 && is_fragment(m, w, &lines[j - 1]))
+        while (j > 0 && i - j < 3 && is_fragment(m, w, &lines[j - 1]) &&
+               !(starts_title(w, &lines[j]) &&
+                 !ends_with_org(w, lines[j - 1].a, lines[j - 1].b)))
             j--;
         /* the longest run that reads as a title; across a blank line only
          * when the cover notice names that title in 《》 */
