@@ -129,12 +129,12 @@ static void long_lines_stream_through(void **state)
 static void traditional_notice_with_glosses_has_sections(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     char *in = fe_read_path(
         FE_CORPUS "/n10_qingdao_xinjiudongneng_renwu_2023_trad.txt", &len);
     assert_non_null(in);
     for (size_t chunk = 0; chunk <= 7; chunk++) {
-        fe_run r;
+        fe_run r = {0};
         fe_parse(NULL, NULL, NULL, in, len, chunk, 0, &r);
         assert_non_null(strstr(r.sections.s, "S 1 1 1 zh_dun 一、 | "));
         assert_non_null(strstr(r.sections.s, "S 1.2 2 2 "));
@@ -148,7 +148,7 @@ static void traditional_notice_with_glosses_has_sections(void **state)
     zc_options opt;
     zc_options_init(&opt);
     opt.keep_debris = 1;
-    fe_run r;
+    fe_run r = {0};
     fe_parse(NULL, &opt, NULL, in, len, 0, 0, &r);
     assert_non_null(strstr(r.text.s, "一(yī)、"));
     assert_int_equal(r.text.len, len);
@@ -166,10 +166,10 @@ static void glosses_gone_in_all_traditional_notices(void **state)
     for (size_t i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", FE_CORPUS, files[i]);
-        size_t len;
+        size_t len = 0;
         char *in = fe_read_path(path, &len);
         assert_non_null(in);
-        fe_run r;
+        fe_run r = {0};
         fe_parse(NULL, NULL, NULL, in, len, 0, 0, &r);
         /* no "(" + pinyin with a tone mark + ")" is left after a Han
          * character: look for the commonest tone-marked vowels */
@@ -184,11 +184,11 @@ static void glosses_gone_in_all_traditional_notices(void **state)
         free(in);
     }
     /* the lead rule of n09 reads as written */
-    size_t len;
+    size_t len = 0;
     char *in =
         fe_read_path(FE_CORPUS "/n09_wuhan_gzbg_fenjie_2023_trad.txt", &len);
     assert_non_null(in);
-    fe_run r;
+    fe_run r = {0};
     fe_parse(NULL, NULL, NULL, in, len, 0, 0, &r);
     assert_non_null(strstr(r.text.s, "牽頭單位(無牽頭單位的,責任單位即為牽頭單位"));
     assert_non_null(strstr(r.text.s, "印發"));
@@ -205,7 +205,7 @@ static void furniture_is_out_of_sections(void **state)
         "首页 > 政务公开 > 文件\n字体：【大 中 小】\n"
         "关于印发工作要点的通知\n一、总体要求\n内容。\n"
         "【打印本页】【关闭窗口】\n";
-    fe_run r;
+    fe_run r = {0};
     fe_parse(NULL, NULL, NULL, in, sizeof in - 1, 0, 0, &r);
     assert_string_equal(r.text.s,
                         "关于印发工作要点的通知\n一、总体要求\n内容。\n");

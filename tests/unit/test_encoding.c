@@ -29,10 +29,10 @@ static void same_as_twin(const char *name, const char *twin, const char *enc,
     zc_options opt;
     zc_options_init(&opt);
     opt.encoding = force;
-    fe_run ref;
+    fe_run ref = {0};
     fe_parse(NULL, NULL, NULL, want, tlen, 0, FE_SPANS, &ref);
     for (size_t chunk = 0; chunk <= 7; chunk++) {
-        fe_run r;
+        fe_run r = {0};
         fe_parse(NULL, &opt, NULL, in, len, chunk, FE_SPANS, &r);
         assert_int_equal(r.status, ZC_OK);
         if (strcmp(r.text.s, want))
@@ -115,7 +115,7 @@ static void detection_cases(void **state)
         {"\xC3\xA9\xC3\xA9", 4, "utf-8", "éé"},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        fe_run r;
+        fe_run r = {0};
         run_lit(NULL, c[i].in, c[i].len, &r);
         assert_string_equal(r.encoding, c[i].enc);
         assert_string_equal(r.text.s, c[i].text);
@@ -137,7 +137,7 @@ static void one_bad_byte_does_not_make_utf8_gbk(void **state)
     memcpy(in, base, 19);
     in[19] = (char)0xB1;
     memcpy(in + 20, base + 19, len - 19);
-    fe_run r;
+    fe_run r = {0};
     run_lit(NULL, in, len + 1, &r);
     assert_string_equal(r.encoding, "utf-8");
     assert_non_null(strstr(r.text.s, RFC));
@@ -167,7 +167,7 @@ static void gbk_after_a_long_ascii_head(void **state)
     memcpy(want + head, utf8, ulen);
     want[head + ulen] = '\0';
     for (size_t chunk = 0; chunk <= 7; chunk += 7) {
-        fe_run r;
+        fe_run r = {0};
         zc_options opt;
         zc_options_init(&opt);
         opt.keep_debris = 1;
@@ -190,7 +190,7 @@ static void forced_encodings(void **state)
     size_t len;
     char *gbk = tu_read("encoding/mixed_gb18030.txt", &len);
     /* GBK forced to UTF-8: replacements, not a failure */
-    fe_run r;
+    fe_run r = {0};
     run_lit("utf-8", gbk, len, &r);
     assert_string_equal(r.encoding, "utf-8");
     assert_true(r.stats.replacements > 0);
@@ -213,7 +213,7 @@ static void forced_encodings(void **state)
 static void invalid_bytes_get_input_offsets(void **state)
 {
     (void)state;
-    fe_run r;
+    fe_run r = {0};
     /* GB18030: 0xFF is never valid; offsets count input bytes */
     run_lit("gb18030", "\xD2\xBB\xFF\xA1\xA2", 5, &r);
     assert_string_equal(r.text.s, "一" RFC "、");
@@ -257,7 +257,7 @@ static void binary_input_is_refused_with_a_warning(void **state)
         size_t len;
         char *in = tu_read(files[i], &len);
         for (size_t chunk = 0; chunk <= 7; chunk++) {
-            fe_run r;
+            fe_run r = {0};
             /* forcing an encoding does not make a PNG text */
             zc_options opt;
             zc_options_init(&opt);
@@ -280,7 +280,7 @@ static void binary_input_is_refused_with_a_warning(void **state)
         x = x * 1103515245u + 12345u;
         noise[i] = (char)(x >> 16);
     }
-    fe_run r;
+    fe_run r = {0};
     run_lit(NULL, noise, sizeof noise, &r);
     assert_string_equal(r.format, "binary");
     assert_string_equal(r.warnings.s, "binary-input@0 ");
@@ -325,7 +325,7 @@ static void binary_warning_names_the_kind(void **state)
 static void empty_and_nul_input(void **state)
 {
     (void)state;
-    fe_run r;
+    fe_run r = {0};
     run_lit(NULL, "", 0, &r);
     assert_string_equal(r.warnings.s, "empty-input@0 ");
     assert_int_equal(r.n_sections, 1);
@@ -360,7 +360,7 @@ static void ten_million_digits(void **state)
     clock_t t0 = clock();
     zc_rules *rules = NULL;
     zc_rules_load_dir(ZC_RULES_DIR, NULL, &rules, NULL);
-    fe_run r;
+    fe_run r = {0};
     fe_parse(rules, NULL, NULL, in, 27 + n, 65536, 0, &r);
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
     assert_int_equal(r.status, ZC_OK);
@@ -384,7 +384,7 @@ static void one_big_feed(void **state)
     assert_non_null(in);
     for (size_t i = 0; i < n; i += 3)
         memcpy(in + i, "中", 3);
-    fe_run r;
+    fe_run r = {0};
     fe_parse(NULL, NULL, NULL, in, n, 0, 0, &r);
     assert_int_equal(r.status, ZC_OK);
     assert_int_equal(r.stats.decoded_bytes, n);

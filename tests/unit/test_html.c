@@ -33,7 +33,7 @@ static void sample_page_gives_its_text(void **state)
     char *want = slurp_data("html/sample.txt", &tlen);
     static const size_t chunks[] = {0, 1, 2, 3, 4, 5, 6, 7, 64, 4096};
     for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
-        fe_run r;
+        fe_run r = {0};
         fe_parse(NULL, NULL, NULL, in, len, chunks[c], 0, &r);
         assert_int_equal(r.status, ZC_OK);
         assert_string_equal(r.format, "html");
@@ -83,12 +83,12 @@ static void detection_rule(void **state)
 static void forcing_the_format(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     char *in = slurp_data("html/sample.html", &len);
     zc_options opt;
     zc_options_init(&opt);
     opt.format = "text";
-    fe_run r;
+    fe_run r = {0};
     fe_parse(NULL, &opt, NULL, in, len, 0, 0, &r);
     assert_string_equal(r.format, "text");
     assert_non_null(strstr(r.text.s, "<p>"));
@@ -130,7 +130,7 @@ static void meta_tags_fill_only_what_is_missing(void **state)
         "<meta name=\"PubDate\" content=\"2020/3/9\"></head><body>"
         "<p>某市2020年政务公开工作要点</p><p>发布日期：2020年04月01日</p>"
         "<p>一、总体要求</p><p>内容</p></body></html>";
-    fe_run r;
+    fe_run r = {0};
     fe_parse(NULL, NULL, NULL, with_title, sizeof with_title - 1, 0, 0, &r);
     assert_non_null(strstr(r.doc.s, "title=某市2020年政务公开工作要点\n"));
     assert_non_null(strstr(r.doc.s, "published=2020-04-01\n"));
@@ -168,9 +168,9 @@ static void meta_tags_fill_only_what_is_missing(void **state)
 static void hostile_pages(void **state)
 {
     (void)state;
-    fe_run r;
+    fe_run r = {0};
     /* an unclosed comment swallows the rest, as in a browser */
-    size_t len;
+    size_t len = 0;
     char *in = slurp_data("html/hostile_comment.html", &len);
     fe_parse(NULL, NULL, NULL, in, len, 3, 0, &r);
     assert_string_equal(r.text.s, "一、总体要求\n\n正文在注释之前。\n");
@@ -215,7 +215,7 @@ static void hostile_pages(void **state)
         memcpy(run + k, "政", 3);
         k += 3;
     }
-    fe_run ref;
+    fe_run ref = {0};
     fe_parse(NULL, NULL, NULL, run, k, 0, 0, &ref);
     static const size_t odd[] = {4093, 65521, 300001};
     for (size_t c = 0; c < 3; c++) {
@@ -290,13 +290,13 @@ static void real_html_notices(void **state)
     for (size_t i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", FE_CORPUS, files[i]);
-        size_t len;
+        size_t len = 0;
         char *in = fe_read_path(path, &len);
         assert_non_null(in);
-        fe_run ref;
+        fe_run ref = {0};
         memset(&ref, 0, sizeof ref);
         for (size_t chunk = 0; chunk <= 7; chunk++) {
-            fe_run r;
+            fe_run r = {0};
             fe_parse(rules, NULL, NULL, in, len, chunk, FE_SPANS, &r);
             assert_int_equal(r.status, ZC_OK);
             assert_string_equal(r.format, "html");
@@ -412,7 +412,7 @@ static void corpus_notices_wrapped_in_a_page(void **state)
             continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", FE_CORPUS, de->d_name);
-        size_t len;
+        size_t len = 0;
         char *text = fe_read_path(path, &len);
         assert_non_null(text);
         if (zc_looks_like_html(text, len < 1024 ? len : 1024)) {

@@ -92,10 +92,10 @@ static void every_corpus_notice_in_every_variant(void **state)
             continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", FE_CORPUS, de->d_name);
-        size_t len;
+        size_t len = 0;
         char *text = fe_read_path(path, &len);
         assert_non_null(text);
-        fe_run ref;
+        fe_run ref = {0};
         fe_parse(rules, NULL, NULL, text, len, 65536, FE_SPANS, &ref);
         assert_int_equal(ref.status, ZC_OK);
         assert_string_equal(ref.encoding, "utf-8");
@@ -104,7 +104,7 @@ static void every_corpus_notice_in_every_variant(void **state)
         for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
             size_t vlen;
             char *in = make_variant(&variants[v], text, len, &vlen);
-            fe_run r;
+            fe_run r = {0};
             fe_parse(rules, NULL, NULL, in, vlen, variants[v].chunk,
                      FE_SPANS, &r);
             char what[300];
