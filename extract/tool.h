@@ -130,6 +130,10 @@ void tool_keys_free(tool_keys *ks);
 int tool_review(const tool_opts *o, const zc_rules *rules,
                 const char *expected, char **files, size_t n_files);
 
+/* The names in `dir`, hidden ones (.x) left out, sorted; NULL with
+ * errno set when it cannot be read.  Free each name and the array. */
+char **tool_list_dir(const char *dir, size_t *n);
+
 /* mkdir(2) that is happy when the directory exists. */
 bool mkdir_if_missing(const char *path);
 

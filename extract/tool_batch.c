@@ -12,7 +12,6 @@
  */
 #include "tool.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -104,42 +103,19 @@ static bool add_job(batch *b, const char *path, const char *rel, off_t size)
     return true;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Walk `dir` in name order; `root_len` is the length of the argument the
  * walk started from, so outputs can mirror the tree under -o. */
 static int walk(batch *b, const char *dir, size_t root_len, unsigned depth)
 {
     if (depth > 64)
         return EXIT_OK; /* a symlink loop, most likely */
-    DIR *d = opendir(dir);
-    if (!d) {
+    size_t n = 0;
+    char **names = tool_list_dir(dir, &n);
+    if (!names) {
         fprintf(stderr, "zhengce: cannot open %s: %s\n", dir,
                 strerror(errno));
         return EXIT_INPUT;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue; /* ., .., hidden files and our own .tmp files */
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            names = nn;
-        }
-        names[n] = strdup(e->d_name);
-        if (names[n])
-            n++;
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, name_cmp);
     int rc = EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;

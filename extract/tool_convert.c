@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 volatile sig_atomic_t tool_interrupted = 0;
@@ -182,4 +183,37 @@ bool mkdir_if_missing(const char *path)
     if (stat(path, &st) == 0)
         return S_ISDIR(st.st_mode);
     return mkdir(path, 0777) == 0 || errno == EEXIST;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **tool_list_dir(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char **names = malloc(sizeof *names);
+    size_t cap = 1;
+    struct dirent *e;
+    *n = 0;
+    while (names && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ., .., hidden files and our own .tmp files */
+        if (*n == cap) {
+            char **nn = realloc(names, 2 * cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+            cap *= 2;
+        }
+        if ((names[*n] = strdup(e->d_name)) != NULL)
+            (*n)++;
+    }
+    closedir(d);
+    if (names)
+        qsort(names, *n, sizeof *names, name_cmp);
+    return names;
 }

@@ -17,7 +17,6 @@
  */
 #include "tool.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,37 +202,15 @@ static void print_row(const char *name, const score *s)
            s->fn, p, r, f);
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
+    size_t n = 0;
+    char **names = tool_list_dir(dir, &n);
+    if (!names) {
         fprintf(stderr, "zhengce: cannot open %s: %s\n", dir,
                 strerror(errno));
         return EXIT_INPUT;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t l = strlen(e->d_name);
-        if (l < 5 || strcmp(e->d_name + l - 4, ".txt") || e->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            names = nn;
-        }
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, name_cmp);
 
     score total[TOOL_F_COUNT];
     memset(total, 0, sizeof total);
@@ -241,7 +218,10 @@ int tool_eval(const tool_opts *o, const zc_rules *rules, const char *dir)
     size_t scored = 0;
     for (size_t i = 0; i < n; i++) {
         char txt[1024], exp[1024], err[256] = "";
-        size_t base = strlen(names[i]) - 4;
+        size_t l = strlen(names[i]);
+        if (l < 5 || strcmp(names[i] + l - 4, ".txt"))
+            continue; /* only notices; their expectations sit beside */
+        size_t base = l - 4;
         snprintf(txt, sizeof txt, "%s/%s", dir, names[i]);
         snprintf(exp, sizeof exp, "%s/%.*s.expected.json", dir, (int)base,
                  names[i]);
