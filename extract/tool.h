@@ -81,6 +81,15 @@ int tool_batch(const tool_opts *o, const zc_rules *rules, char **args,
 /* JSON Lines filter on stdin/stdout (zhengce --filter). */
 int tool_filter(const tool_opts *o, const zc_rules *rules);
 
+/* One --filter record: `line` (len bytes, without its line break) in,
+ * exactly one JSON line out to `out` - the document with the record's id
+ * and url in front, or {"id":…,"error":…}.  `w` is a worker made with
+ * `o`, whose json_flags must not ask for --pretty.  Returns EXIT_OK, or
+ * EXIT_INPUT for an empty or oversized record.  (tool_filter's loop body,
+ * and the seam tests/fuzz/fuzz_filter.c drives.) */
+int tool_filter_record(const tool_opts *o, tool_worker *w, const char *line,
+                       size_t len, FILE *out);
+
 /* Database output: a sink fed one finished document (as parsed JSON) at a
  * time, in input order. */
 typedef struct tool_db tool_db;

@@ -17,7 +17,7 @@
 /* Records above this size are refused rather than read into memory. */
 #define MAX_RECORD ((size_t)256 << 20)
 
-static void put_error(const cJSON *id, const char *msg)
+static void put_error(FILE *out, const cJSON *id, const char *msg)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "id", id ? cJSON_Duplicate(id, 1)
@@ -25,20 +25,20 @@ static void put_error(const cJSON *id, const char *msg)
     cJSON_AddStringToObject(o, "error", msg);
     char *s = cJSON_PrintUnformatted(o);
     if (s) {
-        fputs(s, stdout);
+        fputs(s, out);
         free(s);
     }
-    fputc('\n', stdout);
+    fputc('\n', out);
     cJSON_Delete(o);
 }
 
 /* One record: convert and write {"id":…,"url":…, …the document…}. */
 static void one_record(const tool_opts *o, tool_worker *w, const char *line,
-                       size_t len)
+                       size_t len, FILE *dst)
 {
     cJSON *rec = cJSON_ParseWithLength(line, len);
     if (!rec || !cJSON_IsObject(rec)) {
-        put_error(NULL, "not a JSON object");
+        put_error(dst, NULL, "not a JSON object");
         cJSON_Delete(rec);
         return;
     }
@@ -51,7 +51,7 @@ static void one_record(const tool_opts *o, tool_worker *w, const char *line,
         char msg[160];
         snprintf(msg, sizeof msg, "no string field \"%s\" or \"%s\"",
                  o->text_field, o->html_field);
-        put_error(id, msg);
+        put_error(dst, id, msg);
         cJSON_Delete(rec);
         return;
     }
@@ -61,7 +61,7 @@ static void one_record(const tool_opts *o, tool_worker *w, const char *line,
     size_t out_len = 0;
     FILE *mem = open_memstream(&out, &out_len);
     if (!in || !mem) {
-        put_error(id, "out of memory");
+        put_error(dst, id, "out of memory");
         if (in)
             fclose(in);
         if (mem)
@@ -93,21 +93,36 @@ static void one_record(const tool_opts *o, tool_worker *w, const char *line,
         cJSON_AddItemToObject(head, "url", cJSON_Duplicate(url, 1));
     char *h = cJSON_PrintUnformatted(head);
     if (h && out && out_len > 2 && out[0] == '{') {
-        fwrite(h, 1, strlen(h) - 1, stdout); /* without its '}' */
-        fputc(',', stdout);
+        fwrite(h, 1, strlen(h) - 1, dst); /* without its '}' */
+        fputc(',', dst);
         /* the document object, without its '{' and its newline */
         size_t n = out_len - 1;
         while (n > 1 && (out[n - 1] == '\n'))
             n--;
-        fwrite(out + 1, 1, n - 1, stdout);
-        fputc('\n', stdout);
+        fwrite(out + 1, 1, n - 1, dst);
+        fputc('\n', dst);
     } else {
-        put_error(id, "conversion failed");
+        put_error(dst, id, "conversion failed");
     }
     free(h);
     cJSON_Delete(head);
     free(out);
     cJSON_Delete(rec);
+}
+
+int tool_filter_record(const tool_opts *o, tool_worker *w, const char *line,
+                       size_t len, FILE *out)
+{
+    if (len > MAX_RECORD) {
+        put_error(out, NULL, "record too large");
+        return EXIT_INPUT;
+    }
+    if (len == 0) {
+        put_error(out, NULL, "empty record");
+        return EXIT_INPUT;
+    }
+    one_record(o, w, line, len, out);
+    return EXIT_OK;
 }
 
 int tool_filter(const tool_opts *o, const zc_rules *rules)
@@ -129,15 +144,8 @@ int tool_filter(const tool_opts *o, const zc_rules *rules)
         size_t len = (size_t)n;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;
-        if (len > MAX_RECORD) {
-            put_error(NULL, "record too large");
+        if (tool_filter_record(&fo, w, line, len, stdout) != EXIT_OK)
             rc = EXIT_INPUT;
-        } else if (len == 0) {
-            put_error(NULL, "empty record");
-            rc = EXIT_INPUT;
-        } else {
-            one_record(&fo, w, line, len);
-        }
         if (fflush(stdout) != 0) {
             fprintf(stderr, "zhengce: cannot write output: %s\n",
                     strerror(errno));
