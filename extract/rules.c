@@ -168,14 +168,51 @@ typedef struct loader {
     size_t n_lines;
 } loader;
 
+/* Column (1-based, in characters) of byte `byte_off` of `line`.  Counts
+ * lead bytes one at a time, so a line cut inside a character can never
+ * make it step over the terminating NUL. */
 static unsigned char_col(const char *line, size_t byte_off)
 {
     unsigned col = 1;
-    for (size_t i = 0; i < byte_off && line[i];) {
-        i += (size_t)zc_utf8_len((unsigned char)line[i]);
-        col++;
-    }
+    for (size_t i = 0; i < byte_off && line[i]; i++)
+        if (((unsigned char)line[i] & 0xC0) != 0x80)
+            col++;
     return col;
+}
+
+/* Length of the longest valid UTF-8 prefix of s[0..n) (RFC 3629: no
+ * overlong forms, surrogates or code points above U+10FFFF). */
+static size_t utf8_valid_prefix(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], cp, min;
+        size_t k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            k = 1, min = 0x80, cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2, min = 0x800, cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3, min = 0x10000, cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (n - i <= k)
+            return i;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k + 1;
+    }
+    return n;
 }
 
 static zc_status fail_at(loader *L, zc_status code, unsigned line,
@@ -822,6 +859,26 @@ static zc_status parse_buffer(loader *L, const char *buf, size_t len)
     for (size_t i = 0; i < len; i++)
         if (buf[i] == '\0')
             return fail_at(L, ZC_ERR_RULE, 1, 1, "NUL byte in rule file");
+    /* ... and it is checked here: examples are matched with
+     * PCRE2_NO_UTF_CHECK, and invalid bytes there are undefined behaviour
+     * in PCRE2 (found by tests/fuzz/fuzz_rules.c) */
+    size_t good = utf8_valid_prefix(buf, len);
+    if (good < len) {
+        unsigned line = 1;
+        size_t bol = 0;
+        for (size_t i = 0; i < good; i++)
+            if (buf[i] == '\n') {
+                line++;
+                bol = i + 1;
+            }
+        unsigned col = 1;
+        for (size_t i = bol; i < good; i++)
+            if (((unsigned char)buf[i] & 0xC0) != 0x80)
+                col++;
+        return fail_at(L, ZC_ERR_RULE, line, col,
+                       "invalid UTF-8 (byte 0x%02X): rule files are UTF-8",
+                       (unsigned char)buf[good]);
+    }
     zc_status st = split_lines(L, buf, len);
     if (st != ZC_OK)
         return st;
