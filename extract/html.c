@@ -820,7 +820,9 @@ static zc_status parse(zc_html *h, const char *s, size_t n, bool final,
             size_t k = h->feed.len - pos;
             if (k > (size_t)1 << 30)
                 k = (size_t)1 << 30;
-            htmlParseChunk(h->ctxt, h->feed.data + pos, (int)k,
+            /* feed.data is NULL while nothing was ever buffered: no
+             * pointer arithmetic on it (UBSan) */
+            htmlParseChunk(h->ctxt, k ? h->feed.data + pos : "", (int)k,
                            final && pos + k == h->feed.len);
             pos += k;
         } while (pos < h->feed.len);
