@@ -165,7 +165,9 @@ static void jw_num(jw *w, double d)
         jw_lit(w, "null");
         return;
     }
-    if (d == (double)(long long)d && fabs(d) < 1e15) {
+    /* the range test first: converting a double beyond long long's range
+     * is undefined behaviour (a rule with scale: 1e30, UBSan) */
+    if (fabs(d) < 1e15 && d == (double)(long long)d) {
         snprintf(b, sizeof b, "%lld", (long long)d);
     } else {
         snprintf(b, sizeof b, "%.15g", d);

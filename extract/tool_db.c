@@ -12,6 +12,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,9 @@ static val v_json(const cJSON *j)
         v.s = j->valuestring;
     } else if (cJSON_IsNumber(j)) {
         double d = j->valuedouble;
-        if (d == (double)(long long)d) {
+        /* in range first: a double beyond long long's range converted to
+         * it is undefined behaviour (a rule with scale: 1e30) */
+        if (fabs(d) < 9e18 && d == (double)(long long)d) {
             v.t = V_INT;
             v.i = (long long)d;
         } else {
