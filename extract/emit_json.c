@@ -94,8 +94,39 @@ static void jw_close(jw *w, char c)
     w->comma = true;
 }
 
-/* A JSON string: escapes quotes, backslashes and every control character;
- * input is valid UTF-8 (the decoder guarantees it), copied in runs. */
+/* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), 0 if it
+ * is not one (RFC 3629: no overlong forms, surrogates, or code points
+ * above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], cp, min;
+    size_t k;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 1, min = 0x80, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 2, min = 0x800, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 3, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    if (n <= k)
+        return 0;
+    for (size_t j = 1; j <= k; j++) {
+        if ((s[j] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k + 1;
+}
+
+/* A JSON string: escapes quotes, backslashes and every control character,
+ * copied in runs.  Document text is valid UTF-8 (the decoder guarantees
+ * it), but not every string is document text: a file name (source.path),
+ * a --filter record's url, a rule file's name can hold any bytes.  Each
+ * byte that does not start a valid UTF-8 sequence is written as U+FFFD,
+ * so the output is always UTF-8 (RFC 8259 section 8.1). */
 static void jw_strn(jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -103,6 +134,17 @@ static void jw_strn(jw *w, const char *s, size_t n)
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            if (k) {
+                i += k - 1;
+                continue;
+            }
+            jw_raw(w, s + run, i - run);
+            run = i + 1;
+            jw_raw(w, "\xEF\xBF\xBD", 3);
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         jw_raw(w, s + run, i - run);

@@ -17,6 +17,45 @@
 /* Records above this size are refused rather than read into memory. */
 #define MAX_RECORD ((size_t)256 << 20)
 
+/* Write JSON text that cJSON printed, with every byte that does not start
+ * a valid UTF-8 sequence written as U+FFFD.  A record's id or url can
+ * hold such bytes (cJSON reads strings as bytes and prints them back as
+ * they are); outside strings cJSON prints only ASCII, so the result is
+ * the same JSON in valid UTF-8. */
+static void put_utf8(const char *str, size_t n, FILE *out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t run = 0, i = 0;
+    while (i < n) {
+        unsigned c = s[i], cp = 0, min = 0;
+        size_t k = 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1, min = 0x80, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2, min = 0x800, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3, min = 0x10000, cp = c & 0x07;
+        bool ok = k && n - i > k;
+        for (size_t j = 1; ok && j <= k; j++) {
+            ok = (s[i + j] & 0xC0) == 0x80;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if (ok && cp >= min && cp <= 0x10FFFF &&
+            !(cp >= 0xD800 && cp <= 0xDFFF)) {
+            i += k + 1;
+            continue;
+        }
+        fwrite(s + run, 1, i - run, out);
+        fputs("\xEF\xBF\xBD", out);
+        run = ++i;
+    }
+    fwrite(s + run, 1, n - run, out);
+}
+
 static void put_error(FILE *out, const cJSON *id, const char *msg)
 {
     cJSON *o = cJSON_CreateObject();
@@ -25,8 +64,10 @@ static void put_error(FILE *out, const cJSON *id, const char *msg)
     cJSON_AddStringToObject(o, "error", msg);
     char *s = cJSON_PrintUnformatted(o);
     if (s) {
-        fputs(s, out);
+        put_utf8(s, strlen(s), out);
         free(s);
+    } else {
+        fputs("{\"id\":null,\"error\":\"out of memory\"}", out);
     }
     fputc('\n', out);
     cJSON_Delete(o);
@@ -93,7 +134,7 @@ static void one_record(const tool_opts *o, tool_worker *w, const char *line,
         cJSON_AddItemToObject(head, "url", cJSON_Duplicate(url, 1));
     char *h = cJSON_PrintUnformatted(head);
     if (h && out && out_len > 2 && out[0] == '{') {
-        fwrite(h, 1, strlen(h) - 1, dst); /* without its '}' */
+        put_utf8(h, strlen(h) - 1, dst); /* without its '}' */
         fputc(',', dst);
         /* the document object, without its '{' and its newline */
         size_t n = out_len - 1;
