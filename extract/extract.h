@@ -336,7 +336,8 @@ typedef struct zc_options {
      * section's text is cut, the section is flagged `truncated`, a warning
      * is given, and the text up to the next section is not reported
      * (sections after it are).  Real top-level sections are well under a
-     * megabyte.  Default 4 MiB. */
+     * megabyte, and the rules need about 30 bytes of working memory per
+     * byte of a section.  Default 1 MiB. */
     size_t max_section_bytes;
     /* Deepest section nesting; deeper markers are left in the text.
      * Default 8. */

@@ -63,7 +63,7 @@ static const char usage[] =
     "                       before 2025-01-01 (exclusive, the default)\n"
     "      --chunk-size N   feed the parser N bytes at a time (default 65536)\n"
     "      --max-section-bytes N\n"
-    "                       cut a top-level section beyond N bytes (4 MiB)\n"
+    "                       cut a top-level section beyond N bytes (1 MiB)\n"
     "\n"
     "Filter mode (for Hadoop Streaming, Spark RDD.pipe()):\n"
     "      --filter         read one JSON record per line on stdin, write\n"

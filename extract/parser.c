@@ -54,7 +54,7 @@ struct zc_parser {
 void zc_options_init(zc_options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    opt->max_section_bytes = (size_t)4 << 20;
+    opt->max_section_bytes = (size_t)1 << 20;
     opt->max_depth = 8;
     opt->match_limit = 1000000;
     opt->heap_limit_kib = 20000;

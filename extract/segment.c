@@ -85,7 +85,7 @@ zc_segmenter *zc_segmenter_new(const zc_mem *mem, size_t max_bytes,
         return NULL;
     memset(s, 0, sizeof *s);
     s->mem = mem;
-    s->max_bytes = max_bytes ? max_bytes : (size_t)4 << 20;
+    s->max_bytes = max_bytes ? max_bytes : (size_t)1 << 20;
     s->max_depth = max_depth && max_depth < MAX_STACK ? max_depth
                                                       : MAX_STACK - 1;
     s->fn = fn;
