@@ -16,15 +16,17 @@ edge goes straight through the decoder (invalid bytes included, for notices
 that are not UTF-8) to the segmenter.  Each variant has its own reference.
 """
 import json
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 CHUNKS = [65536, 1, 2, 3, 5, 7, 64, 4096]
 
 
 def run(zhengce, rules, path, chunk, extra):
     p = subprocess.run([zhengce, "--rules", rules, "--chunk-size", str(chunk)]
-                       + extra + [path], capture_output=True)
+                       + list(extra) + [path], capture_output=True)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -34,13 +36,6 @@ def first_difference(a, b):
         ja, jb = json.loads(a), json.loads(b)
     except ValueError as e:
         return "output is not JSON (%s)" % e
-    for key in ja.keys() | jb.keys():
-        if key == "sections":
-            continue
-        if ja.get(key) != jb.get(key):
-            return "%s: %s\n    vs %s" % (
-                key, json.dumps(ja.get(key), ensure_ascii=False)[:400],
-                json.dumps(jb.get(key), ensure_ascii=False)[:400])
     sa, sb = ja.get("sections", []), jb.get("sections", [])
     for x, y in zip(sa, sb):
         if x != y:
@@ -51,6 +46,11 @@ def first_difference(a, b):
                 json.dumps({k: y.get(k) for k in keys}, ensure_ascii=False)[:400])
     if len(sa) != len(sb):
         return "%d sections vs %d" % (len(sa), len(sb))
+    for key in sorted(ja.keys() | jb.keys()):
+        if ja.get(key) != jb.get(key):
+            return "%s: %s\n    vs %s" % (
+                key, json.dumps(ja.get(key), ensure_ascii=False)[:400],
+                json.dumps(jb.get(key), ensure_ascii=False)[:400])
     return "key order or formatting"
 
 
@@ -59,13 +59,21 @@ def main(argv):
         sys.exit(__doc__)
     zhengce, rules, notices = argv[1], argv[2], argv[3:]
     failures = 0
+    variants = ((), ("--encoding", "utf-8", "--format", "text",
+                     "--keep-debris"))
+    # every run is independent: run them side by side (chunk size 1 under
+    # the sanitizers is slow), then compare in order
+    jobs = [(path, extra, chunk) for path in notices for extra in variants
+            for chunk in CHUNKS]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = dict(zip(jobs, pool.map(
+            lambda j: run(zhengce, rules, j[0], j[2], j[1]), jobs)))
     for path in notices:
         bad = []
         size = 0
-        for extra in ([], ["--encoding", "utf-8", "--format", "text",
-                           "--keep-debris"]):
+        for extra in variants:
             label = " ".join(extra) or "detected encoding"
-            rc, ref, err = run(zhengce, rules, path, CHUNKS[0], extra)
+            rc, ref, err = results[(path, extra, CHUNKS[0])]
             if rc != 0:
                 bad.append("%s, chunk size %d: exit code %d: %s"
                            % (label, CHUNKS[0], rc,
@@ -73,7 +81,7 @@ def main(argv):
                 continue
             size = len(ref)
             for chunk in CHUNKS[1:]:
-                rc, out, err = run(zhengce, rules, path, chunk, extra)
+                rc, out, err = results[(path, extra, chunk)]
                 if rc != 0:
                     bad.append("%s, chunk size %d: exit code %d: %s"
                                % (label, chunk, rc,
