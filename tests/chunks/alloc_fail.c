@@ -18,13 +18,6 @@
  * With --rules, the same loop is run over zc_rules_load_dir(DIR) first:
  * it must return ZC_ERR_NOMEM with *out NULL, or succeed, and leak
  * nothing.  --rules-only stops there.
- *
- * --known-bug rules-oom: KNOWN BUG (reported): an allocation failing
- * inside pcre2_compile() makes zc_rules_load_dir() return ZC_ERR_RULE
- * ("deadline.rules:17:51: failed to allocate heap memory") instead of
- * ZC_ERR_NOMEM.  With this flag exactly that is tolerated, printed as
- * KNOWN BUG; if it no longer happens the run fails with XPASS, so the
- * flag is removed from tests/CMakeLists.txt once the loader is fixed.
  */
 #include "extract.h"
 #include "extract_json.h"
@@ -35,8 +28,6 @@
 #include <string.h>
 
 #define MAX_N 1000000L
-
-static bool known_rules_oom = false;
 
 typedef struct {
     long calls;   /* malloc + realloc calls so far        */
@@ -148,7 +139,7 @@ static zc_status parse(const zc_rules *rules, const zc_mem *mem,
 
 static int loop_rules(const char *dir)
 {
-    long n, known = 0;
+    long n;
     for (n = 1; n < MAX_N; n++) {
         counter c = {0, n, 0, 0};
         zc_mem mem = {t_malloc, t_realloc, t_free, &c};
@@ -158,15 +149,6 @@ static int loop_rules(const char *dir)
         zc_status st = zc_rules_load_dir(dir, &mem, &rules, &err);
         if (st == ZC_OK)
             zc_rules_free(rules);
-        if (st == ZC_ERR_RULE && known_rules_oom && rules == NULL &&
-            c.live == 0) {
-            if (!known++)
-                printf("KNOWN BUG rules: allocation %ld failing gave %s "
-                       "(%s:%u:%u: %s), not ZC_ERR_NOMEM\n",
-                       n, zc_strerror(st), err.file, err.line, err.column,
-                       err.msg);
-            continue;
-        }
         if (st != ZC_OK && st != ZC_ERR_NOMEM) {
             fprintf(stderr, "rules: allocation %ld failing gave %s, not "
                             "ZC_ERR_NOMEM (%s:%u:%u: %s)\n",
@@ -205,14 +187,7 @@ static int loop_rules(const char *dir)
         if (!c.failed)
             break; /* needed fewer than n allocations: done */
     }
-    if (known_rules_oom && !known) {
-        fprintf(stderr, "XPASS rules: no allocation failure was reported "
-                        "as a rule error any more; remove --known-bug "
-                        "rules-oom from tests/CMakeLists.txt\n");
-        return 1;
-    }
-    printf("rules %s: %ld allocation failures survived (%ld as the known "
-           "bug)\n", dir, n - 1, known);
+    printf("rules %s: %ld allocation failures survived\n", dir, n - 1);
     return 0;
 }
 
@@ -284,18 +259,14 @@ int main(int argc, char **argv)
             chunk = (size_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--rules-only"))
             rules_only = true;
-        else if (!strcmp(argv[i], "--known-bug") && i + 1 < argc &&
-                 !strcmp(argv[i + 1], "rules-oom")) {
-            known_rules_oom = true;
-            i++;
-        } else
+        else
             break;
     }
     if (rules_only && rules_dir)
         return loop_rules(rules_dir);
     if (i >= argc || chunk == 0) {
         fprintf(stderr, "usage: alloc_fail [--rules DIR [--rules-only]] "
-                        "[--chunk N] [--known-bug rules-oom] FILE...\n");
+                        "[--chunk N] FILE...\n");
         return 2;
     }
     int rc = 0;
