@@ -320,6 +320,8 @@ typedef enum zc_rtype {
                          parts share the head (政府), not two           */
     ZC_RT_CONVENTION, /* assignments: 列第一位的为牵头单位，下同           */
     ZC_RT_HEADER,     /* assignments: a 责任单位 column header             */
+    ZC_RT_COLUMN,     /* assignments: a header cell of a one-row-per-line
+                         table (牵头单位 | 配合单位) -> the column's role */
     ZC_RT_OP,         /* targets/quantities: 以上 -> ">="                  */
     ZC_RT_CHANGE,     /* targets: 精简, 提高 -> kind "change"              */
     ZC_RT_ACHIEVED,   /* targets: 同比 -> kind "achieved"                  */

@@ -374,6 +374,12 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
         }
         c->s = c->gs[ZC_G_VALUE] != UNSET ? c->gs[ZC_G_VALUE] : s;
         c->e = c->gs[ZC_G_VALUE] != UNSET ? c->ge[ZC_G_VALUE] : e;
+        /* an item's text never ends in blanks a pattern's \s* took
+         * (2023年12月底 | in a table row) */
+        while (c->e > c->s && (F(m)[c->e - 1] == ' ' ||
+                               F(m)[c->e - 1] == '\t' ||
+                               F(m)[c->e - 1] == '\n'))
+            c->e--;
         if (c->e > c->s || ru->type != ZC_RT_ITEM)
             m->nc++;
         /* the global-match loop: PCRE2 10.42 has no pcre2_next_match */
@@ -836,6 +842,129 @@ static void apply_convention(zc_matcher *m, const cand *c)
     }
 }
 
+/* A new assignment record for the units in L, its clause at folded
+ * [fs, fe); the caller sets node and covers, then counts it (m->nar++). */
+static zc_status store_assignment(zc_matcher *m, const ulist *L, size_t fs,
+                                  size_t fe, const zc_rule *ru, asg_rec **out)
+{
+    if (!ZC_GROW(m->mem, m->ar, m->capar, m->nar + 1))
+        return ZC_ERR_NOMEM;
+    asg_rec *r = &m->ar[m->nar];
+    memset(r, 0, sizeof *r);
+    size_t cnt;
+    zc_status st;
+    if ((st = add_units(m, L, ZC_ROLE_LEAD, &r->lead0, &cnt)) != ZC_OK)
+        return st;
+    r->a.n_lead = cnt;
+    if ((st = add_units(m, L, ZC_ROLE_RESP, &r->resp0, &cnt)) != ZC_OK)
+        return st;
+    r->a.n_responsible = cnt;
+    if ((st = add_units(m, L, ZC_ROLE_COOP, &r->coop0, &cnt)) != ZC_OK)
+        return st;
+    r->a.n_cooperating = cnt;
+    r->a.text = src_str(m, fs, fe);
+    r->a.span.start = abs_start(m, fs);
+    r->a.span.end = abs_end(m, fe);
+    r->a.rule = ru->where;
+    *out = r;
+    return ZC_OK;
+}
+
+/* ---- tables flattened one row per line --------------------------------- */
+
+#define MAX_COLS 32
+
+/* Cells of the folded line [a, b), split on '|' and trimmed; returns how
+ * many (at most MAX_COLS; a trailing empty cell after the last '|' is
+ * dropped). */
+static size_t split_cells(const zc_matcher *m, size_t a, size_t b,
+                          size_t cs[MAX_COLS], size_t ce[MAX_COLS])
+{
+    const char *t = F(m);
+    size_t n = 0, start = a;
+    for (size_t i = a; i <= b && n < MAX_COLS; i++) {
+        if (i < b && t[i] != '|')
+            continue;
+        size_t x = start, y = i;
+        trim_range(m, &x, &y);
+        cs[n] = x;
+        ce[n] = y;
+        n++;
+        start = i + 1;
+    }
+    if (n && cs[n - 1] == ce[n - 1])
+        n--;
+    return n;
+}
+
+/* "序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |" then one row per
+ * line: the unit columns (rules of type column) give each row's units
+ * their roles; the clause is the row, it covers the cell before the first
+ * unit column (the task).  The table ends at a line without cells. */
+static zc_status do_table_rows(zc_matcher *m)
+{
+    const char *t = F(m);
+    size_t n = m->fold.len, ls = 0;
+    zc_role role[MAX_COLS];
+    const zc_rule *col_rule = NULL;
+    size_t ncols = 0, first_unit = 0;
+    while (ls < n) {
+        const char *nl = memchr(t + ls, '\n', n - ls);
+        size_t le = nl ? (size_t)(nl - t) : n;
+        size_t cs[MAX_COLS], ce[MAX_COLS];
+        size_t nc = memchr(t + ls, '|', le - ls) ? split_cells(m, ls, le, cs, ce)
+                                                 : 0;
+        if (nc < 3) {
+            ncols = 0; /* not a row: the table, if any, ended */
+            ls = le + 1;
+            continue;
+        }
+        /* a header row names at least one unit column */
+        zc_role cell_role[MAX_COLS];
+        const zc_rule *first = NULL;
+        size_t first_k = 0;
+        for (size_t k = 0; k < nc; k++) {
+            size_t hs, he;
+            const zc_rule *ru =
+                cs[k] < ce[k] ? vocab(m, ZC_RT_COLUMN, ZC_FIELD_ASSIGNMENTS,
+                                      cs[k], ce[k], true, true, &hs, &he)
+                              : NULL;
+            cell_role[k] = ru ? ru->role : ZC_ROLE_NONE;
+            if (ru && !first) {
+                first = ru;
+                first_k = k;
+            }
+        }
+        if (first) {
+            memcpy(role, cell_role, nc * sizeof *role);
+            col_rule = first;
+            first_unit = first_k;
+            ncols = nc;
+        } else if (ncols && nc + 1 >= ncols && nc <= ncols + 1) {
+            ulist L;
+            L.n = 0;
+            L.bad = false;
+            for (size_t k = 0; k < nc && k < ncols; k++)
+                if (role[k] != ZC_ROLE_NONE && cs[k] < ce[k])
+                    parse_list(m, &L, cs[k], ce[k], role[k], true);
+            if (!L.bad && L.n) {
+                asg_rec *r;
+                size_t rs = cs[0], re = ce[nc - 1];
+                zc_status st = store_assignment(m, &L, rs, re, col_rule, &r);
+                if (st != ZC_OK)
+                    return st;
+                size_t task = first_unit ? first_unit - 1 : 0;
+                r->a.covers.start = abs_start(m, cs[task]);
+                r->a.covers.end = abs_end(m, ce[task]);
+                r->node = node_of(m->g, r->a.span.start, r->a.span.end);
+                m->nar++;
+            }
+        }
+        ls = le + 1;
+    }
+    return ZC_OK;
+}
+
 static zc_status do_assignments(zc_matcher *m)
 {
     size_t n;
@@ -906,24 +1035,9 @@ static zc_status do_assignments(zc_matcher *m)
         }
         m->once_first = m->once_resp = false;
 
-        if (!ZC_GROW(m->mem, m->ar, m->capar, m->nar + 1))
-            return ZC_ERR_NOMEM;
-        asg_rec *r = &m->ar[m->nar];
-        memset(r, 0, sizeof *r);
-        size_t cnt;
-        if ((st = add_units(m, &L, ZC_ROLE_LEAD, &r->lead0, &cnt)) != ZC_OK)
+        asg_rec *r;
+        if ((st = store_assignment(m, &L, c->s, c->e, ru, &r)) != ZC_OK)
             return st;
-        r->a.n_lead = cnt;
-        if ((st = add_units(m, &L, ZC_ROLE_RESP, &r->resp0, &cnt)) != ZC_OK)
-            return st;
-        r->a.n_responsible = cnt;
-        if ((st = add_units(m, &L, ZC_ROLE_COOP, &r->coop0, &cnt)) != ZC_OK)
-            return st;
-        r->a.n_cooperating = cnt;
-        r->a.text = src_str(m, c->s, c->e);
-        r->a.span.start = abs_start(m, c->s);
-        r->a.span.end = abs_end(m, c->e);
-        r->a.rule = ru->where;
         size_t node = node_of(g, r->a.span.start, r->a.span.end);
         const zc_node *nd = &g->nodes[node];
         size_t cov0 = m->last_end[node] ? m->last_end[node] : nd->start;
@@ -971,7 +1085,7 @@ static zc_status do_assignments(zc_matcher *m)
         else if (e->rule->type == ZC_RT_HEADER)
             m->table = true;
     }
-    return ZC_OK;
+    return do_table_rows(m);
 }
 
 /* ---- deadlines ---------------------------------------------------------- */

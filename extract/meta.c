@@ -53,7 +53,8 @@ enum {
 #define TITLE_SUFFIX                                                           \
     "(?:要点|要點|方案|安排|办法|辦法|规定|規定|细则|細則|清单|清單|计划|計劃"  \
     "|制度|意见|意見|报告|報告|规划|規劃|预案|預案|纲要|綱要|分工|决定|決定"     \
-    "|总结|總結|条例|條例|措施|标准|標準|指南|任务|任務|通知|实施方案|分解)"
+    "|总结|總結|条例|條例|措施|标准|標準|指南|任务|任務|通知|实施方案|分解" \
+    "|表)"
 
 static const char *const patterns[P_COUNT] = {
     [P_INDEX] = "索\\s*引\\s*[号號]\\s*[:：]?[\\s|]*(?<v>[0-9A-Za-z][0-9A-Za-z/_\\-－.]*)",
@@ -588,6 +589,10 @@ static bool is_fragment(zc_meta *m, const char *s, const tline *ln)
     for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
         if (zc_memmem(s + ln->a, ln->b - ln->a, stops[i], strlen(stops[i])))
             return false;
+    /* 附件, 附件2, 附表1: the label of an attachment, not a title's start */
+    if ((!memcmp(s + ln->a, "附件", 6) || !memcmp(s + ln->a, "附表", 6)) &&
+        count_chars(s, ln->a, ln->b) <= 5)
+        return false;
     /* a signature date, (此件公开发布), or a 文号 alone on its line */
     if (s[ln->a] == '(' || !memcmp(s + ln->a, "（", 3))
         return false;

@@ -108,6 +108,7 @@ static const struct {
     {"shared-head", ZC_RT_SHAREDHEAD, 1u << ZC_FIELD_ASSIGNMENTS},
     {"convention", ZC_RT_CONVENTION, 1u << ZC_FIELD_ASSIGNMENTS},
     {"header", ZC_RT_HEADER, 1u << ZC_FIELD_ASSIGNMENTS},
+    {"column", ZC_RT_COLUMN, 1u << ZC_FIELD_ASSIGNMENTS},
     {"op", ZC_RT_OP, (1u << ZC_FIELD_TARGETS) | (1u << ZC_FIELD_QUANTITIES)},
     {"change", ZC_RT_CHANGE, 1u << ZC_FIELD_TARGETS},
     {"achieved", ZC_RT_ACHIEVED, 1u << ZC_FIELD_TARGETS},
