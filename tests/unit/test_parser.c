@@ -596,7 +596,7 @@ static void option_defaults(void **state)
     zc_options o;
     memset(&o, 0x5A, sizeof o);
     zc_options_init(&o);
-    assert_int_equal(o.max_section_bytes, (size_t)4 << 20);
+    assert_int_equal(o.max_section_bytes, (size_t)1 << 20); /* 1 MiB */
     assert_int_equal(o.max_depth, 8);
     assert_int_equal(o.match_limit, 1000000);
     assert_int_equal(o.heap_limit_kib, 20000);
