@@ -1231,6 +1231,21 @@ static size_t seg_end(const zc_matcher *m, size_t at)
 /* The metric: the segment before the figure up to the first cut word
  * (达到, 增长 …), minus leading trim words (推动, 力争 …); if that leaves
  * nothing, the segment after the figure.  As written. */
+/* The unit of an amount written after its number: 320亿元, 4.2万人. */
+static bool is_amount_unit(uint32_t cp)
+{
+    switch (cp) {
+    case 0x4E07: case 0x4EBF: case 0x5343: case 0x767E: /* 万 亿 千 百 */
+    case 0x5143: case 0x4EBA: case 0x6237: case 0x4E2A: /* 元 人 户 个 */
+    case 0x5BB6: case 0x9879: case 0x5428: case 0x4EA9: /* 家 项 吨 亩 */
+    case 0x6B21: case 0x4EF6: case 0x53F0: case 0x8F86: /* 次 件 台 辆 */
+    case 0x7C73: case 0x65B9: case 0x5E73: case 0x7F8E: /* 米 方 平 美 */
+        return true;
+    default:
+        return false;
+    }
+}
+
 static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
 {
     size_t s, e;
@@ -1258,6 +1273,39 @@ static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
             b = prev_char(m, b);
         if (b > a)
             return src_str(m, a, b);
+    }
+    /* 一般公共预算收入25亿元，增长8.2%: the figure's segment is only the
+     * verb; the segment before names the metric, ending in its amount */
+    size_t p = seg_start(m, vs);
+    if (p > 0) {
+        size_t b = prev_char(m, p); /* the separator */
+        size_t a = seg_start(m, b), b0 = b;
+        bool digit = false;
+        while (b > a) {
+            size_t q = prev_char(m, b);
+            uint32_t cp = cp_at(m, q, NULL);
+            bool num = (cp >= '0' && cp <= '9') || cp == '.';
+            if (!num && !(digit ? false : is_amount_unit(cp)))
+                break;
+            digit |= num;
+            b = q;
+        }
+        if (digit && b < b0) {
+            for (int guard = 0; guard < 6 && a < b; guard++) {
+                if (!vocab(m, ZC_RT_METRIC_TRIM, ZC_FIELD_TARGETS, a, b, true,
+                           false, &s, &e) ||
+                    e <= a)
+                    break;
+                a = e;
+            }
+            if (vocab(m, ZC_RT_METRIC_CUT, ZC_FIELD_TARGETS, a, b, false,
+                      false, &s, &e))
+                b = s;
+            while (a < b && is_ws(cp_at(m, a, NULL)))
+                a++;
+            if (b > a && b - a <= 60)
+                return src_str(m, a, b);
+        }
     }
     zc_str none = {NULL, 0};
     return none;
