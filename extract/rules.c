@@ -399,7 +399,10 @@ static pcre2_code *compile(loader *L, zc_status *st)
 /* Run `ru` over the folded `input`; with `expect`, succeed (1) when some
  * match's value (mapped back to the input as written) equals it; without,
  * succeed when nothing matches.  `got` receives the first value found.
- * Returns 0 on a mismatch, -1 when memory ran out. */
+ * Returns 0 on a mismatch, -1 when memory ran out, -2 when the example hit
+ * the match limits the parser uses by default (zc_options_init): a
+ * catastrophic pattern such as (a+)+$ must not pass its nomatch: example
+ * because the search gave up. */
 static int run_example(const zc_rules *r, const zc_rule *ru,
                         const char *input, const char *expect, char *got,
                         size_t gotsz)
@@ -413,18 +416,27 @@ static int run_example(const zc_rules *r, const zc_rule *ru,
     }
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(ru->code,
                                                                 r->gctx);
-    if (!md) {
+    pcre2_match_context *mc = pcre2_match_context_create(r->gctx);
+    if (!md || !mc) {
+        pcre2_match_data_free(md);
+        pcre2_match_context_free(mc);
         zc_fold_free(&f);
         return -1;
     }
-    bool oom = false;
+    pcre2_set_match_limit(mc, 1000000);
+    pcre2_set_depth_limit(mc, 1000000);
+    pcre2_set_heap_limit(mc, 20000);
+    bool oom = false, limit = false;
     bool found = false, any = false;
     size_t off = 0;
     while (off <= f.len) {
         int rc = pcre2_match(ru->code, (PCRE2_SPTR)f.text, f.len, off,
-                             PCRE2_NO_UTF_CHECK, md, NULL);
+                             PCRE2_NO_UTF_CHECK, md, mc);
         if (rc == PCRE2_ERROR_NOMEMORY)
             oom = true;
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_HEAPLIMIT)
+            limit = true;
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -457,9 +469,12 @@ static int run_example(const zc_rules *r, const zc_rule *ru,
         }
     }
     pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
     zc_fold_free(&f);
     if (oom)
         return -1;
+    if (limit && !found)
+        return -2;
     return expect ? found : !any;
 }
 
@@ -607,8 +622,13 @@ static zc_status check_examples(loader *L, size_t first)
             char got[256];
             int ok = run_example(L->r, ru, ex->input, ex->expect, got,
                                  sizeof got);
-            if (ok < 0)
+            if (ok == -1)
                 return nomem(L);
+            if (ok == -2)
+                return fail_at(L, ZC_ERR_RULE, ex->line, 1,
+                               "rule '%s': example hits the match limit "
+                               "(catastrophic backtracking?)",
+                               ru->name);
             if (ok)
                 continue;
             if (ex->expect && got[0])
