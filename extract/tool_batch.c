@@ -13,6 +13,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,31 @@ static void resolve_collisions(batch *b)
 
 /* ---- the workers ----------------------------------------------------------------- */
 
+/* Open the temporary file `tmp` (DIR/NAME.json.tmpPID) for writing, never
+ * through a symlink and never over a file that exists (O_EXCL |
+ * O_NOFOLLOW): the name is predictable, and in a shared output directory a
+ * link planted there would otherwise redirect the write anywhere the user
+ * can write.  Something already at the name (a run killed with the same
+ * PID, or a planted link) is unlinked - the link itself, not its target -
+ * and the exclusive open tried once more. */
+static FILE *create_tmp(const char *tmp)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                               O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            FILE *f = fdopen(fd, "wb");
+            if (!f)
+                close(fd);
+            return f;
+        }
+        if (errno != EEXIST || attempt)
+            return NULL;
+        unlink(tmp);
+    }
+    return NULL;
+}
+
 static void convert_job(batch *b, tool_worker *w, job *j)
 {
     bool is_stdin = !strcmp(j->path, "-");
@@ -220,7 +246,7 @@ static void convert_job(batch *b, tool_worker *w, job *j)
         tmp = malloc(l);
         if (tmp) {
             snprintf(tmp, l, "%s.tmp%ld", j->out, (long)getpid());
-            out = fopen(tmp, "wb");
+            out = create_tmp(tmp);
         }
         if (!out) {
             j->rc = EXIT_INPUT;
@@ -391,7 +417,7 @@ static int finish_job(batch *b, job *j, tool_db *db, progress *pg)
             FILE *f = NULL;
             if (tmp) {
                 snprintf(tmp, l, "%s.tmp%ld", j->out, (long)getpid());
-                f = fopen(tmp, "wb");
+                f = create_tmp(tmp);
             }
             if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0 ||
                 rename(tmp, j->out) != 0) {
