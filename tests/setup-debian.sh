@@ -4,9 +4,11 @@
 set -eu
 
 # chromium: tests/review renders the review page in it (skipped without)
+# clang, libclang-rt-14-dev (libFuzzer), valgrind: tests/fuzz, the
+# valgrind test (tests/hardening)
 PACKAGES="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libcjson-dev
 libcmocka-dev libxml2-dev libsqlite3-dev sqlite3 python3 python3-jsonschema
-chromium"
+chromium clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PACKAGES; do
