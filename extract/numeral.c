@@ -12,6 +12,7 @@ static int zh_digit(uint32_t cp)
 {
     switch (cp) {
     case 0x3007: /* 〇 */
+    case 0x25CB: /* ○, typed for 〇 */
     case 0x96F6: /* 零 */
         return 0;
     case 0x4E00: return 1; /* 一 */

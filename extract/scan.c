@@ -56,6 +56,21 @@ bool zc_marker_boundary(uint32_t cp)
     }
 }
 
+/* Bytes of at most two blanks (space or U+3000) at s. */
+static size_t skip_blanks(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (int k = 0; k < 2; k++) {
+        if (i < n && s[i] == ' ')
+            i++;
+        else if (n - i >= 3 && !memcmp(s + i, "\xE3\x80\x80", 3))
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
+
 zc_scan_result zc_scan_marker(const char *s, size_t n, bool final,
                               zc_marker *m)
 {
@@ -71,6 +86,7 @@ zc_scan_result zc_scan_marker(const char *s, size_t n, bool final,
     if (is_open_paren(cp)) {
         size_t i = (size_t)len;
         zc_style st = ZC_STYLE_ZH_PAREN;
+        i += skip_blanks(s + i, n - i); /* （ 一 ） */
         k = zc_parse_zh_number(s + i, n - i, MAX_MARKER_NUMBER, &v);
         if (!k) {
             st = ZC_STYLE_NUM_PAREN;
@@ -79,6 +95,7 @@ zc_scan_result zc_scan_marker(const char *s, size_t n, bool final,
         if (!k || v == 0)
             return ZC_SCAN_NO;
         i += k;
+        i += skip_blanks(s + i, n - i);
         len = zc_utf8_decode(s + i, n - i, &cp);
         if (!len || !is_close_paren(cp))
             return ZC_SCAN_NO;

@@ -432,6 +432,42 @@ static void try_item(zc_segmenter *s, size_t at, const char *p, size_t n,
     o->item_next = number + 1;
 }
 
+/* Is `at` still inside the heading of the innermost open section: a few
+ * words after its marker, no sentence end yet?  Then a （一） there is its
+ * first sub-section glued on in a text without line breaks
+ * (一、总体要求（一）指导思想。…), not a （一） inside a sentence. */
+static bool in_heading(const zc_segmenter *s, size_t at)
+{
+    if (s->depth == 0)
+        return false;
+    const open_section *o = &s->stack[s->depth - 1];
+    if (o->node < 0)
+        return false;
+    const zc_node *n = &s->nodes[o->node];
+    size_t from = n->start + n->marker_len;
+    if (at < from || at - from > 90 || from < s->base)
+        return false;
+    const char *t = s->text.data + (from - s->base);
+    size_t len = at - from, i = 0, chars = 0;
+    while (i < len) {
+        uint32_t cp;
+        int l = zc_utf8_decode(t + i, len - i, &cp);
+        if (l <= 0)
+            return false;
+        switch (cp) {
+        case '\n': case 0x3002: case 0xFF1B: case ';': case 0xFF1A:
+        case ':': case 0xFF0C: case ',': case '(': case 0xFF08:
+        case 0x201C: case 0x300A: /* “ 《: a quotation, not a heading */
+            return false;
+        default:
+            break;
+        }
+        i += (size_t)l;
+        chars++;
+    }
+    return chars >= 2;
+}
+
 /* Scan forward as far as the look-ahead allows. */
 static void scan(zc_segmenter *s, bool final)
 {
@@ -450,9 +486,11 @@ static void scan(zc_segmenter *s, bool final)
         }
         zc_marker m;
         bool boundary = zc_marker_boundary(s->prev) || s->prev == '\n';
-        if ((boundary || cp == 0x7B2C /* 第 */) &&
+        bool glued = !boundary && (cp == '(' || cp == 0xFF08) &&
+                     in_heading(s, s->pos);
+        if ((boundary || glued || cp == 0x7B2C /* 第 */) &&
             zc_scan_marker(p, avail, final, &m) == ZC_SCAN_YES) {
-            bool ok = boundary;
+            bool ok = boundary || glued;
             if (m.style == ZC_STYLE_ARTICLE || m.style == ZC_STYLE_CHAPTER ||
                 m.style == ZC_STYLE_SECTION || m.style == ZC_STYLE_PART) {
                 uint32_t next = 0;
