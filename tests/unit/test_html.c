@@ -199,7 +199,11 @@ static void hostile_pages(void **state)
     for (size_t i = 0; i < n / 3; i++, k += 3)
         memcpy(run + k, "政", 3);
     k += (size_t)sprintf(run + k, "</p><p>尾</p></body></html>");
-    fe_parse(NULL, NULL, NULL, run, k, 65536, 0, &r);
+    /* (a 3 MB section is over the 1 MiB default section cap) */
+    zc_options big;
+    zc_options_init(&big);
+    big.max_section_bytes = (size_t)16 << 20;
+    fe_parse(NULL, &big, NULL, run, k, 65536, 0, &r);
     assert_int_equal(r.status, ZC_OK);
     assert_int_equal(r.n_warnings, 0);
     assert_int_equal(r.text.len, (n / 3) * 3 + 2 + 3 + 1);
