@@ -5,10 +5,11 @@ set -eu
 
 # chromium: tests/review renders the review page in it (skipped without)
 # clang, libclang-rt-14-dev (libFuzzer), valgrind: tests/fuzz, the
-# valgrind test (tests/hardening)
+# valgrind test (tests/hardening); time (GNU time): peak memory in
+# tests/frontend/bad_input.sh
 PACKAGES="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libcjson-dev
 libcmocka-dev libxml2-dev libsqlite3-dev sqlite3 python3 python3-jsonschema
-chromium clang libclang-rt-14-dev valgrind"
+chromium clang libclang-rt-14-dev valgrind time"
 
 missing=""
 for p in $PACKAGES; do
