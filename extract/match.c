@@ -1370,6 +1370,10 @@ static zc_status do_targets(zc_matcher *m)
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
         double v, v2;
+        /* a user rule may leave (?<num>) out of the alternative that
+         * matched: (?<num>[0-9]+)%|个百分点 - no figure, no target */
+        if (c->gs[ZC_G_NUM] == UNSET)
+            continue;
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
             continue;
@@ -1437,6 +1441,8 @@ static zc_status do_quantities(zc_matcher *m)
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
         double v;
+        if (c->gs[ZC_G_NUM] == UNSET) /* see do_targets */
+            continue;
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
             continue;
