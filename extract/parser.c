@@ -164,9 +164,19 @@ static int on_group(const zc_group *g, void *ud)
          * preamble that does not is read from its start only */
         size_t max_meta = (size_t)256 << 10;
         size_t plen = root->end - root->start, rest = root->end - g->base;
+        /* the text after the preamble is the group's own (the first
+         * section), never what else the segmenter has buffered beyond it:
+         * that depends on where the chunks ended (found by
+         * tests/fuzz/fuzz_extract.c: the year of a document came and went
+         * with the chunk size) */
+        size_t gend = root->end;
+        for (size_t i = 0; i < g->n_nodes; i++)
+            if (g->nodes[i].end > gend)
+                gend = g->nodes[i].end;
+        size_t glen = gend - g->base < g->len ? gend - g->base : g->len;
         bool ok = zc_meta_read(p->meta, g->text + (root->start - g->base),
                      plen < max_meta ? plen : utf8_floor(g->text + (root->start - g->base), max_meta),
-                     g->text + rest, g->len > rest ? g->len - rest : 0);
+                     g->text + rest, glen > rest ? glen - rest : 0);
         if (!ok) {
             p->status = ZC_ERR_NOMEM;
             return 1;
