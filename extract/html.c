@@ -129,6 +129,7 @@ struct zc_html {
     zc_buf feed;   /* pre-filtered bytes for one htmlParseChunk       */
     zc_buf *out;   /* where the callbacks write, during a feed        */
     int pf, dashes;
+    bool opened;   /* a start tag or text has gone to libxml2        */
     /* writer */
     int pending;           /* a space or " | " before the next text     */
     unsigned nl_req;       /* line breaks blocks ask for (max of them)  */
@@ -617,6 +618,7 @@ void zc_html_reset(zc_html *h)
     h->feed.len = 0;
     h->pf = PF_TEXT;
     h->dashes = 0;
+    h->opened = false;
     h->pending = PEND_NONE;
     h->nl_req = h->nl_lit = 0;
     h->line_empty = true;
@@ -689,7 +691,11 @@ static zc_status start_parser(zc_html *h)
 /* ---- pre-filter --------------------------------------------------------- */
 
 /* Copy s[0, n) to h->feed without comments, server blocks, processing
- * instructions and <! declarations (<!DOCTYPE too). */
+ * instructions and <! declarations (<!DOCTYPE too), and without end tags
+ * that come before anything was opened: they close nothing, and after one
+ * libxml2's push parser drops the text that follows when it arrives in
+ * pieces ("</p>\n政务" fed a byte at a time gives no text; found by
+ * tests/fuzz/fuzz_frontend.c). */
 static bool prefilter(zc_html *h, const char *s, size_t n)
 {
     zc_buf *f = &h->feed;
@@ -700,6 +706,10 @@ static bool prefilter(zc_html *h, const char *s, size_t n)
         case PF_TEXT: {
             const char *lt = memchr(s + i, '<', n - i);
             size_t k = lt ? (size_t)(lt - s) : n;
+            for (size_t j = i; j < k && !h->opened; j++)
+                if (s[j] != ' ' && s[j] != '\t' && s[j] != '\n' &&
+                    s[j] != '\r')
+                    h->opened = true; /* text opens <html><body> */
             if (!zc_buf_append(f, s + i, k - i))
                 return false;
             i = k;
@@ -720,9 +730,14 @@ static bool prefilter(zc_html *h, const char *s, size_t n)
             } else if (c == '!') {
                 h->pf = PF_LTBANG;
                 i++;
+            } else if (c == '/' && !h->opened) {
+                h->pf = PF_BOGUS; /* an end tag with nothing open */
+                i++;
             } else {
                 if (!zc_buf_putc(f, '<'))
                     return false;
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+                    h->opened = true;
                 h->pf = PF_TEXT;
             }
             break;
