@@ -166,6 +166,39 @@ int tool_filter_record(const tool_opts *o, tool_worker *w, const char *line,
     return EXIT_OK;
 }
 
+/* Read one line of `in` into *buf (its LF not stored).  At most
+ * MAX_RECORD + 1 bytes are kept: the rest of a longer line is read and
+ * thrown away, so a hostile stream without line breaks costs bounded
+ * memory (getline() would keep all of it).  Returns the number of bytes
+ * kept, -1 at the end of input, -2 when memory runs out. */
+static ssize_t read_record(FILE *in, char **buf, size_t *cap)
+{
+    size_t len = 0;
+    int c;
+    bool any = false;
+    while ((c = getc_unlocked(in)) != EOF) {
+        any = true;
+        if (c == '\n')
+            break;
+        if (len > MAX_RECORD)
+            continue; /* too large already: reported as such */
+        if (len + 1 >= *cap) {
+            size_t ncap = *cap ? *cap * 2 : 4096;
+            if (ncap > MAX_RECORD + 2)
+                ncap = MAX_RECORD + 2;
+            char *nb = realloc(*buf, ncap);
+            if (!nb)
+                return -2;
+            *buf = nb;
+            *cap = ncap;
+        }
+        (*buf)[len++] = (char)c;
+    }
+    if (!any)
+        return -1;
+    return (ssize_t)len;
+}
+
 int tool_filter(const tool_opts *o, const zc_rules *rules)
 {
     tool_opts fo = *o;
@@ -180,7 +213,7 @@ int tool_filter(const tool_opts *o, const zc_rules *rules)
     ssize_t n;
     int rc = EXIT_OK;
     size_t lineno = 0;
-    while (!tool_interrupted && (n = getline(&line, &cap, stdin)) >= 0) {
+    while (!tool_interrupted && (n = read_record(stdin, &line, &cap)) >= 0) {
         lineno++;
         size_t len = (size_t)n;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -193,6 +226,10 @@ int tool_filter(const tool_opts *o, const zc_rules *rules)
             rc = EXIT_INPUT;
             break;
         }
+    }
+    if (n == -2) {
+        fprintf(stderr, "zhengce: out of memory\n");
+        rc = EXIT_INPUT;
     }
     free(line);
     tool_worker_free(w);
