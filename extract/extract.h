@@ -337,8 +337,8 @@ typedef struct zc_options {
      * is given, and the text up to the next section is not reported
      * (sections after it are).  Real top-level sections are well under a
      * megabyte, and the rules need about 30 bytes of working memory per
-     * byte of a section.  Default 1 MiB; values under 1 KiB count as
-     * 1 KiB. */
+     * byte of a section.  Default 1 MiB; values under 192 bytes count as
+     * 192 (the scanner's look-ahead must fit). */
     size_t max_section_bytes;
     /* Deepest section nesting; deeper markers are left in the text.
      * Default 8. */

@@ -88,8 +88,8 @@ zc_segmenter *zc_segmenter_new(const zc_mem *mem, size_t max_bytes,
     s->max_bytes = max_bytes ? max_bytes : (size_t)1 << 20;
     /* a cap must leave room for the scanner's look-ahead, or where a
      * section is cut would depend on how the input was chunked */
-    if (s->max_bytes < 1024)
-        s->max_bytes = 1024;
+    if (s->max_bytes < 4 * ZC_SCAN_LOOKAHEAD)
+        s->max_bytes = 4 * ZC_SCAN_LOOKAHEAD;
     s->max_depth = max_depth && max_depth < MAX_STACK ? max_depth
                                                       : MAX_STACK - 1;
     s->fn = fn;
