@@ -251,10 +251,18 @@ static zc_status emit_group(zc_segmenter *s)
         for (size_t k = 0; k < s->n_items; k++) {
             if (s->item_owner[k] != (int)i)
                 continue;
+            zc_group_item *it = &s->items[k];
+            if (it->marker_start + it->marker_len > n->end) {
+                /* a marker the section's cut (max_bytes) goes through is
+                 * not an item: its span could not hold its marker (found
+                 * by tests/fuzz/fuzz_extract.c); later ones are past the
+                 * cut too */
+                s->item_owner[k] = -1;
+                continue;
+            }
             if (!n->n_items)
                 n->first_item = k;
             n->n_items++;
-            zc_group_item *it = &s->items[k];
             bool last = k + 1 >= s->n_items || s->item_owner[k + 1] != (int)i;
             size_t end = last ? line_end(text, s->base, it->marker_start,
                                          own_end)
