@@ -437,8 +437,10 @@ static int finish_job(batch *b, job *j, tool_db *db, progress *pg)
         fclose(j->spill);
     j->spill = NULL;
     if (j->err[0] && rc != EXIT_OK)
-        fprintf(stderr, "%szhengce: %s: %s\n", pg->on ? "\r\033[K" : "",
-                j->path, j->err);
+        /* "cannot open x.txt: …" names the file already */
+        fprintf(stderr, "%szhengce: %s%s%s\n", pg->on ? "\r\033[K" : "",
+                strstr(j->err, j->path) ? "" : j->path,
+                strstr(j->err, j->path) ? "" : ": ", j->err);
     else if (o->outdir && !o->quiet && !pg->on)
         fprintf(stderr,
                 "%s -> %s: %zu sections, %zu assignments, %zu deadlines, "
