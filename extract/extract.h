@@ -372,6 +372,10 @@ typedef struct zc_options {
     /* Non-zero: keep page-furniture lines and pinyin glosses in the text
      * (step 3 of OFFSETS is skipped).  Default 0. */
     int keep_debris;
+    /* Non-zero: run every rule over the whole text, ignoring the anchors
+     * that tell where it can match (rules/README.md).  Same output, only
+     * slower: for checking a rule file's anchors.  Default 0. */
+    int scan_all;
     const zc_mem *mem; /* NULL: malloc/realloc/free */
 } zc_options;
 

@@ -367,6 +367,8 @@ typedef struct zc_rule_example {
     unsigned line;
 } zc_rule_example;
 
+#define ZC_MAX_ANCHORS 1024 /* distinct anchor literals (anchor.c)     */
+
 typedef struct zc_rule {
     char *name;
     char *where;          /* "deadline.rules:12", reported by --explain  */
@@ -389,14 +391,55 @@ typedef struct zc_rule {
     bool table_only;      /* only after a 责任单位 table header          */
     zc_rule_example *examples;
     size_t n_examples;
+    /* anchor.c: the literals (ids in the rules' zc_anchors) one of which
+     * every match has within `reach` characters of its start; none: the
+     * rule scans the whole text */
+    uint16_t *anchors;
+    size_t n_anchors;
+    unsigned reach;
+    uint64_t anchor_bits[ZC_MAX_ANCHORS / 64]; /* the same, as a set */
 } zc_rule;
 
 /* Read access for the matcher.  zc_rules itself is defined in rules.c. */
 size_t zc_rules_n(const zc_rules *r);
 const zc_rule *zc_rules_at(const zc_rules *r, size_t i);
 uint32_t zc_rules_max_captures(const zc_rules *r);
+const struct zc_anchors *zc_rules_anchors(const zc_rules *r);
 /* A pcre2_general_context (as void *) allocating through `mem`. */
 void *zc_pcre2_gctx(const zc_mem *mem);
+
+/* ---- anchor.c: where a rule can match at all -------------------------- */
+
+/* The anchor literals of all rules, numbered; and where they occur in a
+ * folded text.  A match of a rule with anchors starts in a window that
+ * runs from `reach` characters (blanks not counted) before one of its
+ * anchors to the end of that anchor (and the blanks after it). */
+typedef struct zc_anchors zc_anchors;
+typedef struct zc_anchor_hit {
+    uint32_t pos, end; /* folded offsets of the literal               */
+    uint16_t id;
+} zc_anchor_hit;
+
+zc_anchors *zc_anchors_new(const zc_mem *mem);
+void zc_anchors_free(zc_anchors *a);
+size_t zc_anchors_count(const zc_anchors *a);
+/* The id of literal s[0..n), added if new: -1 when it cannot be one
+ * (empty, too many, outside the BMP), -2 when memory ran out. */
+int zc_anchors_add(zc_anchors *a, const char *s, size_t n);
+const char *zc_anchors_literal(const zc_anchors *a, size_t id);
+/* Every occurrence of every literal in t[0..len), in text order, into
+ * *hits (grown as needed).  False when memory ran out. */
+bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
+                     zc_anchor_hit **hits, size_t *n, size_t *cap,
+                     const zc_mem *mem);
+/* Where a window ending at an anchor found at `pos` begins; where it
+ * ends for an anchor ending at `end`. */
+size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach);
+size_t zc_anchor_window_end(const char *t, size_t len, size_t end);
+/* Does some window of ru's anchors in t contain `start`?  (Load-time
+ * check of a rule's examples; linear in len per anchor.) */
+bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
+                      size_t len, size_t start);
 
 /* ---- resolve.c: the one date resolver behind every deadline rule ------ */
 

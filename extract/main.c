@@ -52,6 +52,9 @@ static const char usage[] =
     "      --rules DIR      read rule files from DIR (default: $ZHENGCE_RULES\n"
     "                       or " ZC_DEFAULT_RULES_DIR ")\n"
     "      --no-rules       segment and read metadata only\n"
+    "      --scan-all       run every rule over all the text, not just\n"
+    "                       around its anchors (slower, same output: a\n"
+    "                       check of the rule files' anchors)\n"
     "      --encoding ENC   auto (default), utf-8, gb18030, utf-16le, utf-16be\n"
     "      --format FMT     auto (default: .html/.htm/.shtml/.xhtml names and\n"
     "                       pages whose first KiB is plainly HTML are read as\n"
@@ -192,6 +195,8 @@ int main(int argc, char **argv)
             o.json_flags |= ZC_JSON_NO_TEXT;
         } else if (!strcmp(a, "--keep-debris")) {
             o.opt.keep_debris = 1;
+        } else if (!strcmp(a, "--scan-all")) {
+            o.opt.scan_all = 1;
         } else if (!strcmp(a, "--no-rules")) {
             o.no_rules = true;
         } else if (!strcmp(a, "--force")) {

@@ -75,9 +75,13 @@ struct zc_matcher {
     const zc_rules *rules;
     pcre2_general_context *gctx;
     pcre2_match_context *mctx;
+    pcre2_match_context *mctx_win; /* the same, plus an offset limit   */
     pcre2_jit_stack *jit;
     pcre2_match_data *md;
     zc_fold fold;
+    bool scan_all;         /* ignore anchors (zc_options.scan_all)     */
+    zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
+    size_t nhits, cap_hits;
 
     cand *c;
     size_t nc, capc;
@@ -153,6 +157,10 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     m->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, m->gctx);
     if (m->jit)
         pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+    m->mctx_win = pcre2_match_context_copy(m->mctx);
+    if (!m->mctx_win)
+        goto fail;
+    m->scan_all = opt && opt->scan_all;
     return m;
 fail:
     zc_matcher_free(m);
@@ -178,6 +186,8 @@ void zc_matcher_free(zc_matcher *m)
         pcre2_jit_stack_free(m->jit);
     if (m->mctx)
         pcre2_match_context_free(m->mctx);
+    if (m->mctx_win)
+        pcre2_match_context_free(m->mctx_win);
     if (m->gctx)
         pcre2_general_context_free(m->gctx);
     zc_fold_free(&m->fold);
@@ -198,6 +208,7 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->qt_out);
     zc_free(mem, m->pos);
     zc_free(mem, m->last_end);
+    zc_free(mem, m->hits);
     zc_free(mem, m);
 }
 
@@ -341,11 +352,65 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
 
 /* ---- candidates ----------------------------------------------------------- */
 
+/* The next window of ru's anchors that ends at or after `off`, merged
+ * with the windows overlapping it: matches may start in [*ws, *we].
+ * *h walks m->hits; false when no window is left. */
+static bool next_window(zc_matcher *m, const zc_rule *ru, size_t *h,
+                        size_t off, size_t *ws, size_t *we)
+{
+    const char *t = m->fold.text;
+    size_t len = m->fold.len;
+    bool have = false;
+    for (; *h < m->nhits; (*h)++) {
+        const zc_anchor_hit *x = &m->hits[*h];
+        if (!((ru->anchor_bits[x->id / 64] >> (x->id % 64)) & 1))
+            continue;
+        size_t e = zc_anchor_window_end(t, len, x->end);
+        if (e < off)
+            continue;
+        size_t s = zc_anchor_window_start(t, x->pos, ru->reach);
+        if (!have) {
+            *ws = s;
+            *we = e;
+            have = true;
+        } else if (s > *we) {
+            break; /* a gap: this one opens the next window */
+        } else if (e > *we) {
+            *we = e;
+        }
+    }
+    return have;
+}
+
+/* Every match of ru in the folded group, as candidates.  A rule with
+ * anchors searches only their windows, from the window's start and with
+ * the offset limit at its end; the subject stays the whole text, so each
+ * match is the one a full scan finds there (anchor.c). */
 static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
 {
     size_t first = m->nc, off = 0, len = m->fold.len;
+    bool windowed = ru->n_anchors && !m->scan_all;
+    size_t h = 0, ws = 0, we = 0;
+    bool open = false; /* a window is being searched */
     while (off <= len) {
-        int rc = run(m, ru, len, off, 0);
+        int rc;
+        if (windowed) {
+            if ((!open || off > we) &&
+                !next_window(m, ru, &h, off, &ws, &we))
+                break;
+            open = true;
+            if (off < ws)
+                off = ws;
+            pcre2_set_offset_limit(m->mctx_win, we);
+            rc = pcre2_match(ru->code, (PCRE2_SPTR)F(m), len, off,
+                             PCRE2_NO_UTF_CHECK, m->md, m->mctx_win);
+            if (rc == PCRE2_ERROR_NOMATCH) {
+                off = we + 1; /* on to the next window */
+                continue;
+            }
+        } else {
+            rc = run(m, ru, len, off, 0);
+        }
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) {
@@ -1529,6 +1594,12 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
     if (hi - lo >= UINT32_MAX)
         return ZC_ERR_LIMIT;
     if (!zc_fold_text(&m->fold, g->text + m->off0, hi - lo))
+        return ZC_ERR_NOMEM;
+    m->nhits = 0;
+    if (!m->scan_all &&
+        !zc_anchors_find(zc_rules_anchors(m->rules), m->fold.text,
+                         m->fold.len, &m->hits, &m->nhits, &m->cap_hits,
+                         m->mem))
         return ZC_ERR_NOMEM;
 
     zc_status st;

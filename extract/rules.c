@@ -41,6 +41,7 @@ struct zc_rules {
     zc_rule *rules;
     size_t n, cap;
     uint32_t max_captures;
+    zc_anchors *anchors; /* every rule's anchor literals (anchor.c) */
 };
 
 size_t zc_rules_count(const zc_rules *r)
@@ -61,6 +62,11 @@ const zc_rule *zc_rules_at(const zc_rules *r, size_t i)
 uint32_t zc_rules_max_captures(const zc_rules *r)
 {
     return r->max_captures;
+}
+
+const zc_anchors *zc_rules_anchors(const zc_rules *r)
+{
+    return r ? r->anchors : NULL;
 }
 
 /* ---- PCRE2 memory through zc_mem ------------------------------------- */
@@ -251,6 +257,7 @@ static void rule_free(const zc_mem *mem, zc_rule *ru)
         zc_free(mem, ru->examples[i].expect);
     }
     zc_free(mem, ru->examples);
+    zc_free(mem, ru->anchors);
     memset(ru, 0, sizeof *ru);
 }
 
@@ -261,6 +268,7 @@ void zc_rules_free(zc_rules *r)
     for (size_t i = 0; i < r->n; i++)
         rule_free(r->mem, &r->rules[i]);
     zc_free(r->mem, r->rules);
+    zc_anchors_free(r->anchors);
     if (r->gctx)
         pcre2_general_context_free(r->gctx);
     zc_free(r->mem, r);
@@ -275,8 +283,9 @@ static zc_rules *rules_new(const zc_mem *mem)
     memset(r, 0, sizeof *r);
     r->mem = mem;
     r->gctx = zc_pcre2_gctx(mem);
-    if (!r->gctx) {
-        zc_free(mem, r);
+    r->anchors = zc_anchors_new(mem);
+    if (!r->gctx || !r->anchors) {
+        zc_rules_free(r);
         return NULL;
     }
     return r;
@@ -356,7 +365,7 @@ static zc_status pat_add(loader *L, const char *s, unsigned line,
 }
 
 /* Compile the assembled pattern; on error, report where it came from. */
-static pcre2_code *compile(loader *L, zc_status *st)
+static pcre2_code *compile(loader *L, uint32_t options, zc_status *st)
 {
     int ec;
     PCRE2_SIZE eo;
@@ -367,7 +376,7 @@ static pcre2_code *compile(loader *L, zc_status *st)
     }
     pcre2_code *code =
         pcre2_compile((PCRE2_SPTR)L->pat, L->pat_len,
-                      PCRE2_UTF | PCRE2_DUPNAMES, &ec, &eo, cc);
+                      PCRE2_UTF | PCRE2_DUPNAMES | options, &ec, &eo, cc);
     pcre2_compile_context_free(cc);
     if (code) {
         *st = ZC_OK;
@@ -402,7 +411,8 @@ static pcre2_code *compile(loader *L, zc_status *st)
  * Returns 0 on a mismatch, -1 when memory ran out, -2 when the example hit
  * the match limits the parser uses by default (zc_options_init): a
  * catastrophic pattern such as (a+)+$ must not pass its nomatch: example
- * because the search gave up. */
+ * because the search gave up; -3 when the expected match does not start
+ * in a window of the rule's anchors (anchor.c). */
 static int run_example(const zc_rules *r, const zc_rule *ru,
                         const char *input, const char *expect, char *got,
                         size_t gotsz)
@@ -427,7 +437,7 @@ static int run_example(const zc_rules *r, const zc_rule *ru,
     pcre2_set_depth_limit(mc, 1000000);
     pcre2_set_heap_limit(mc, 20000);
     bool oom = false, limit = false;
-    bool found = false, any = false;
+    bool found = false, any = false, uncovered = false;
     size_t off = 0;
     while (off <= f.len) {
         int rc = pcre2_match(ru->code, (PCRE2_SPTR)f.text, f.len, off,
@@ -458,6 +468,9 @@ static int run_example(const zc_rules *r, const zc_rule *ru,
         if (expect && strlen(expect) == b - a && !memcmp(expect, input + a,
                                                          b - a)) {
             found = true;
+            uncovered = ru->n_anchors &&
+                        !zc_anchor_covers(ru, r->anchors, f.text, f.len,
+                                          ov[0]);
             break;
         }
         if (ov[1] > off)
@@ -475,6 +488,8 @@ static int run_example(const zc_rules *r, const zc_rule *ru,
         return -1;
     if (limit && !found)
         return -2;
+    if (uncovered)
+        return -3;
     return expect ? found : !any;
 }
 
@@ -531,8 +546,20 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
     if (!L->pat_len)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s' has no pattern", ru->name);
+    if (ru->n_anchors && ru->type != ZC_RT_ITEM &&
+        ru->type != ZC_RT_CONVENTION && ru->type != ZC_RT_HEADER)
+        return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
+                       "rule '%s': only rules that scan the whole text "
+                       "(items, conventions, headers) take 'anchor:'",
+                       ru->name);
+    if (ru->reach && !ru->n_anchors)
+        return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
+                       "rule '%s': 'reach:' without 'anchor:'", ru->name);
     zc_status st;
-    pcre2_code *code = compile(L, &st);
+    /* windows are searched with an offset limit (anchor.c), which the
+     * JIT must know of at compile time */
+    pcre2_code *code =
+        compile(L, ru->n_anchors ? PCRE2_USE_OFFSET_LIMIT : 0, &st);
     if (!code)
         return st;
     ru->code = code;
@@ -629,7 +656,12 @@ static zc_status check_examples(loader *L, size_t first)
                                "rule '%s': example hits the match limit "
                                "(catastrophic backtracking?)",
                                ru->name);
-            if (ok)
+            if (ok == -3)
+                return fail_at(L, ZC_ERR_RULE, ex->line, 1,
+                               "rule '%s': the match '%s' does not start "
+                               "within 'reach: %u' characters of an anchor",
+                               ru->name, ex->expect, ru->reach);
+            if (ok == 1)
                 continue;
             if (ex->expect && got[0])
                 return fail_at(L, ZC_ERR_RULE, ex->line, 1,
@@ -674,6 +706,56 @@ static zc_status add_example(loader *L, unsigned line, const char *v,
     }
     ru->n_examples++;
     return ZC_OK;
+}
+
+/* anchor: 季度|半年 - literals as the rules see text (folded: % not ％,
+ * simplified characters), numbered in the rules' zc_anchors. */
+static zc_status set_anchors(loader *L, unsigned line, const char *v,
+                             size_t vcol)
+{
+    zc_rule *ru = L->cur;
+    const zc_mem *mem = L->r->mem;
+    const char *p = v;
+    for (;;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        unsigned col = (unsigned)vcol + char_col(v, (size_t)(p - v)) - 1;
+        zc_fold f;
+        zc_fold_init(&f, mem);
+        if (!zc_fold_text(&f, p, n)) {
+            zc_fold_free(&f);
+            return nomem(L);
+        }
+        bool folded = f.len == n && !memcmp(f.text, p, n);
+        zc_fold_free(&f);
+        if (n == 0 || utf8_valid_prefix(p, n) != n)
+            return fail_at(L, ZC_ERR_RULE, line, col,
+                           "empty or broken anchor literal");
+        if (!folded)
+            return fail_at(L, ZC_ERR_RULE, line, col,
+                           "anchor '%.*s' is not written as rules see "
+                           "text (half-width, simplified: see fold.c)",
+                           (int)n, p);
+        int id = zc_anchors_add(L->r->anchors, p, n);
+        if (id == -2)
+            return nomem(L);
+        if (id < 0)
+            return fail_at(L, ZC_ERR_RULE, line, col,
+                           "anchor '%.*s': not usable (outside the BMP, "
+                           "or more than %d anchors in all)",
+                           (int)n, p, ZC_MAX_ANCHORS);
+        size_t cap = ru->n_anchors; /* a few per rule: grow one by one */
+        uint16_t *ids = zc_realloc(mem, ru->anchors,
+                                   (cap + 1) * sizeof *ids);
+        if (!ids)
+            return nomem(L);
+        ru->anchors = ids;
+        ru->anchors[ru->n_anchors++] = (uint16_t)id;
+        ru->anchor_bits[id / 64] |= (uint64_t)1 << (id % 64);
+        if (!bar)
+            return ZC_OK;
+        p = bar + 1;
+    }
 }
 
 static zc_status set_attr(loader *L, unsigned line, const char *key,
@@ -744,6 +826,13 @@ static zc_status set_attr(loader *L, unsigned line, const char *key,
     } else if (!strcmp(key, "validate")) {
         ru->validate_units = !strcmp(v, "units");
         ok = ru->validate_units ? v : NULL;
+    } else if (!strcmp(key, "anchor")) {
+        return set_anchors(L, line, v, vcol);
+    } else if (!strcmp(key, "reach")) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        ru->reach = n >= 0 && n <= 4096 ? (unsigned)n : 0;
+        ok = end != v && *end == '\0' && n >= 0 && n <= 4096 ? v : NULL;
     } else if (!strcmp(key, "when")) {
         ru->table_only = !strcmp(v, "table");
         ok = ru->table_only ? v : NULL;
@@ -826,7 +915,7 @@ static zc_status add_define(loader *L, unsigned line, char *src, char *rest)
     zc_status st = pat_add(L, text, line, src, (size_t)(text - src));
     if (st != ZC_OK)
         return st;
-    pcre2_code *code = compile(L, &st);
+    pcre2_code *code = compile(L, 0, &st);
     L->cur_line = saved;
     if (!code)
         return st;

@@ -154,6 +154,66 @@ static void from_buffer(void **state)
     zc_rules_free(r);
 }
 
+static void buffer_error(const char *txt, unsigned line, const char *part)
+{
+    zc_rules *r = NULL;
+    zc_error err;
+    memset(&err, 0, sizeof err);
+    zc_status st = zc_rules_load_buffer("mem", txt, strlen(txt), NULL, &r,
+                                        &err);
+    assert_int_equal(st, ZC_ERR_RULE);
+    assert_null(r);
+    if (err.line != line || !strstr(err.msg, part))
+        fail_msg("got %u: %s; expected %u: ...%s...", err.line, err.msg,
+                 line, part);
+}
+
+/* Anchors (rules/README.md): folded literals, a reach the examples keep
+ * to, only on rules that scan the text. */
+static void anchors(void **state)
+{
+    (void)state;
+    static const char ok[] = "field: targets\nrule p\n"
+                             "pattern: (?<value>(?<num>[0-9]+)\\s*%)\n"
+                             "anchor: %|百分\nreach: 3\n"
+                             "match: 达到 90 %以上 => 90 %\n";
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_buffer("mem", ok, sizeof ok - 1, NULL,
+                                          &r, &err),
+                     ZC_OK);
+    const zc_rule *ru = zc_rules_at(r, 0);
+    assert_int_equal(ru->n_anchors, 2);
+    assert_int_equal(ru->reach, 3);
+    assert_string_equal(zc_anchors_literal(zc_rules_anchors(r),
+                                           ru->anchors[1]),
+                        "百分");
+    zc_rules_free(r);
+
+    /* 123 % starts four characters before its anchor: not in reach 3 */
+    buffer_error("field: targets\nrule p\n"
+                 "pattern: (?<value>(?<num>[0-9]+)\\s*%)\n"
+                 "anchor: %\nreach: 3\nmatch: 1234 %\n",
+                 6, "does not start within 'reach: 3'");
+    buffer_error("field: targets\nrule p\n"
+                 "pattern: (?<value>(?<num>[0-9]+)％)\nanchor: ％\n",
+                 4, "not written as rules see text");
+    buffer_error("field: targets\nrule p\n"
+                 "pattern: (?<value>(?<num>[0-9]+)%)\nanchor: %||x\n",
+                 4, "empty or broken anchor");
+    buffer_error("field: targets\nrule p\n"
+                 "pattern: (?<value>(?<num>[0-9]+)%)\nreach: 4\n"
+                 "rule q\npattern: x\n",
+                 2, "'reach:' without 'anchor:'");
+    buffer_error("field: targets\nrule o\ntype: op\nop: >=\n"
+                 "pattern: 以上\nanchor: 以上\nrule q\npattern: x\n",
+                 2, "take 'anchor:'");
+    buffer_error("field: targets\nrule p\n"
+                 "pattern: (?<value>(?<num>[0-9]+)%)\nanchor: %\n"
+                 "reach: -1\n",
+                 5, "bad value '-1' for 'reach'");
+}
+
 /* ---- allocation failure: NOMEM or success, never a crash or leak ---- */
 
 typedef struct {
@@ -236,6 +296,7 @@ int main(void)
         cmocka_unit_test(defines_and_continuations),
         cmocka_unit_test(missing_file_and_dir),
         cmocka_unit_test(from_buffer),
+        cmocka_unit_test(anchors),
         cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,249 @@
+/*
+ * anchor.c - where a rule can match at all.
+ *
+ * Running each of some seventy rules over every byte of a notice was two
+ * thirds of the time, and nearly all of it was spent where the rule could
+ * not match: a deadline rule cannot match without 年 or 月 nearby, a
+ * percentage without %.  So a rule may name anchors (rules/README.md):
+ *
+ *   anchor: 季度|半年
+ *   reach: 10
+ *
+ * literals in folded form, one of which every match has within `reach`
+ * characters after its start (blanks not counted) - or right before its
+ * start, for rules whose anchor sits in a lookbehind (达到 before a
+ * figure).  One pass over the folded text finds every anchor of every
+ * rule; each rule then searches only the windows its anchors open, with
+ * the whole text as subject (lookarounds see what they always saw) and
+ * PCRE2's offset limit keeping a search from starting past its window.
+ * So the matches are the ones a full scan finds, as long as the anchors
+ * tell the truth: rule examples are checked against them at load time,
+ * and tests/anchors compares windowed and full scans over the corpus.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* The literals are numbered in the order they were first named.  To find
+ * them, a bitmap over code points (the BMP) says which characters begin
+ * one; the literals beginning with the same character are chained. */
+struct zc_anchors {
+    const zc_mem *mem;
+    char **lit;
+    uint16_t *len;
+    int32_t *next;   /* next literal with the same first character */
+    size_t n, cap;
+    uint64_t first[65536 / 64];
+    /* head of the chain per first character: a small open hash */
+    uint32_t *key;
+    int32_t *head;
+    size_t hcap;
+};
+
+zc_anchors *zc_anchors_new(const zc_mem *mem)
+{
+    mem = mem ? mem : &zc_default_mem;
+    zc_anchors *a = zc_malloc(mem, sizeof *a);
+    if (!a)
+        return NULL;
+    memset(a, 0, sizeof *a);
+    a->mem = mem;
+    return a;
+}
+
+void zc_anchors_free(zc_anchors *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->n; i++)
+        zc_free(a->mem, a->lit[i]);
+    zc_free(a->mem, a->lit);
+    zc_free(a->mem, a->len);
+    zc_free(a->mem, a->next);
+    zc_free(a->mem, a->key);
+    zc_free(a->mem, a->head);
+    zc_free(a->mem, a);
+}
+
+size_t zc_anchors_count(const zc_anchors *a)
+{
+    return a ? a->n : 0;
+}
+
+static size_t slot_of(const zc_anchors *a, uint32_t cp)
+{
+    size_t i = (cp * 2654435761u) & (a->hcap - 1);
+    while (a->key[i] && a->key[i] != cp)
+        i = (i + 1) & (a->hcap - 1);
+    return i;
+}
+
+static bool rehash(zc_anchors *a)
+{
+    size_t cap = a->hcap ? a->hcap * 2 : 64;
+    uint32_t *key = zc_malloc(a->mem, cap * sizeof *key);
+    int32_t *head = zc_malloc(a->mem, cap * sizeof *head);
+    if (!key || !head) {
+        zc_free(a->mem, key);
+        zc_free(a->mem, head);
+        return false;
+    }
+    memset(key, 0, cap * sizeof *key);
+    uint32_t *okey = a->key;
+    int32_t *ohead = a->head;
+    size_t ocap = a->hcap;
+    a->key = key;
+    a->head = head;
+    a->hcap = cap;
+    for (size_t i = 0; i < ocap; i++)
+        if (okey[i]) {
+            size_t s = slot_of(a, okey[i]);
+            a->key[s] = okey[i];
+            a->head[s] = ohead[i];
+        }
+    zc_free(a->mem, okey);
+    zc_free(a->mem, ohead);
+    return true;
+}
+
+int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
+{
+    uint32_t cp;
+    if (n == 0 || n > UINT16_MAX || zc_utf8_decode(s, n, &cp) == 0 ||
+        cp == 0 || cp > 0xFFFF)
+        return -1;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->len[i] == n && !memcmp(a->lit[i], s, n))
+            return (int)i;
+    if (a->n >= ZC_MAX_ANCHORS)
+        return -1;
+    if ((a->n + 1) * 2 > a->hcap && !rehash(a))
+        return -2;
+    if (!ZC_GROW(a->mem, a->lit, a->cap, a->n + 1))
+        return -2;
+    size_t cap = a->cap; /* the parallel arrays follow lit's capacity */
+    uint16_t *len = zc_realloc(a->mem, a->len, cap * sizeof *len);
+    if (len)
+        a->len = len;
+    int32_t *next = zc_realloc(a->mem, a->next, cap * sizeof *next);
+    if (next)
+        a->next = next;
+    char *copy = zc_strndup(a->mem, s, n);
+    if (!len || !next || !copy) {
+        zc_free(a->mem, copy);
+        return -2;
+    }
+    size_t id = a->n++;
+    a->lit[id] = copy;
+    a->len[id] = (uint16_t)n;
+    size_t slot = slot_of(a, cp);
+    if (!a->key[slot]) {
+        a->key[slot] = cp;
+        a->head[slot] = -1;
+    }
+    /* chain in order of addition: occurrences come out in that order */
+    int32_t *link = &a->head[slot];
+    while (*link >= 0)
+        link = &a->next[*link];
+    *link = (int32_t)id;
+    a->next[id] = -1;
+    a->first[cp / 64] |= (uint64_t)1 << (cp % 64);
+    return (int)id;
+}
+
+bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
+                     zc_anchor_hit **hits, size_t *n, size_t *cap,
+                     const zc_mem *mem)
+{
+    *n = 0;
+    if (!a || !a->n)
+        return true;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)t[i];
+        uint32_t cp;
+        int l;
+        if (c < 0x80) {
+            cp = c;
+            l = 1;
+        } else if ((c & 0xF0) == 0xE0 && i + 2 < len) {
+            cp = ((uint32_t)(c & 0x0F) << 12) |
+                 ((uint32_t)((unsigned char)t[i + 1] & 0x3F) << 6) |
+                 ((unsigned char)t[i + 2] & 0x3F);
+            l = 3;
+        } else {
+            l = zc_utf8_len(c); /* 2- and 4-byte characters: no anchors
+                                   begin with the latter; rare anyway */
+            if (l <= 0 || (size_t)l > len - i)
+                l = 1;
+            if (l != 2 || !zc_utf8_decode(t + i, len - i, &cp))
+                cp = 0;
+        }
+        if (cp && (a->first[cp / 64] >> (cp % 64)) & 1) {
+            for (int32_t id = a->head[slot_of(a, cp)]; id >= 0;
+                 id = a->next[id]) {
+                size_t ln = a->len[id];
+                if (ln <= len - i && !memcmp(t + i, a->lit[id], ln)) {
+                    if (!ZC_GROW(mem, *hits, *cap, *n + 1))
+                        return false;
+                    (*hits)[*n].pos = (uint32_t)i;
+                    (*hits)[*n].end = (uint32_t)(i + ln);
+                    (*hits)[*n].id = (uint16_t)id;
+                    (*n)++;
+                }
+            }
+        }
+        i += (size_t)l;
+    }
+    return true;
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach)
+{
+    size_t i = pos;
+    unsigned counted = 0;
+    while (i > 0) {
+        size_t j = zc_utf8_prev(t, i);
+        if (!blank(t[j])) {
+            if (counted == reach)
+                break;
+            counted++;
+        }
+        i = j;
+    }
+    return i;
+}
+
+size_t zc_anchor_window_end(const char *t, size_t len, size_t end)
+{
+    while (end < len && blank(t[end]))
+        end++;
+    return end;
+}
+
+bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
+                      size_t len, size_t start)
+{
+    for (size_t k = 0; k < ru->n_anchors; k++) {
+        const char *lit = a->lit[ru->anchors[k]];
+        size_t ln = a->len[ru->anchors[k]];
+        for (size_t p = 0; p + ln <= len; p++) {
+            if (memcmp(t + p, lit, ln))
+                continue;
+            if (zc_anchor_window_start(t, p, ru->reach) <= start &&
+                start <= zc_anchor_window_end(t, len, p + ln))
+                return true;
+        }
+    }
+    return false;
+}
+
+const char *zc_anchors_literal(const zc_anchors *a, size_t id)
+{
+    return a->lit[id];
+}
