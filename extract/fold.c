@@ -17,6 +17,7 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Traditional -> simplified for the characters government notices use.
@@ -291,11 +292,35 @@ static const uint32_t t2s[][2] = {
     {0x9F90, 0x5E9E}, {0x9F95, 0x9F9B}, {0x9F9C, 0x9F9F},
 };
 
-uint32_t zc_fold_t2s(uint32_t cp)
+/* Which code points have an entry in t2s: a bitmap over the table's
+ * range, so the common character (not traditional) costs one load. */
+#define T2S_LO 0x4E00u
+#define T2S_HI 0xA000u
+static uint64_t t2s_bits[(T2S_HI - T2S_LO) / 64];
+static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
+
+static void t2s_init(void)
 {
-    size_t lo = 0, hi = sizeof t2s / sizeof t2s[0];
-    if (cp < 0x4E00)
+    for (size_t i = 0; i < sizeof t2s / sizeof t2s[0]; i++) {
+        uint32_t k = t2s[i][0] - T2S_LO;
+        t2s_bits[k / 64] |= (uint64_t)1 << (k % 64);
+    }
+}
+
+static bool t2s_has(uint32_t cp)
+{
+    if (cp < T2S_LO || cp >= T2S_HI)
+        return false;
+    uint32_t k = cp - T2S_LO;
+    return (t2s_bits[k / 64] >> (k % 64)) & 1;
+}
+
+/* (t2s_bits must be set up) */
+static uint32_t t2s_lookup(uint32_t cp)
+{
+    if (!t2s_has(cp))
         return cp;
+    size_t lo = 0, hi = sizeof t2s / sizeof t2s[0];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (t2s[mid][0] == cp)
@@ -308,6 +333,12 @@ uint32_t zc_fold_t2s(uint32_t cp)
     return cp;
 }
 
+uint32_t zc_fold_t2s(uint32_t cp)
+{
+    pthread_once(&t2s_once, t2s_init);
+    return t2s_lookup(cp);
+}
+
 void zc_fold_init(zc_fold *f, const zc_mem *mem)
 {
     memset(f, 0, sizeof *f);
@@ -317,11 +348,10 @@ void zc_fold_init(zc_fold *f, const zc_mem *mem)
 void zc_fold_free(zc_fold *f)
 {
     zc_free(f->mem, f->text);
-    zc_free(f->mem, f->ds);
-    zc_free(f->mem, f->de);
+    zc_free(f->mem, f->piece);
     f->text = NULL;
-    f->ds = f->de = NULL;
-    f->len = f->cap = f->mapcap = 0;
+    f->piece = NULL;
+    f->len = f->cap = f->npiece = f->cap_piece = 0;
 }
 
 /* A vowel with a tone mark, as pinyin glosses write them. */
@@ -383,14 +413,46 @@ static uint32_t fold_cp(uint32_t cp)
     }
     if (cp >= 0x2000 && cp <= 0x200A)
         return ' ';
-    return zc_fold_t2s(cp);
+    return t2s_lookup(cp);
 }
 
-static bool reserve(zc_fold *f, size_t need)
+/* Start a piece at folded offset fo, source offset so: a run (src_len 0)
+ * or one shrunk character. */
+static bool piece(zc_fold *f, size_t fo, size_t so, size_t src_len)
 {
-    if (need > f->cap) {
+    if (!ZC_GROW(f->mem, f->piece, f->cap_piece, f->npiece + 1))
+        return false;
+    zc_fold_piece *p = &f->piece[f->npiece++];
+    p->fo = (uint32_t)fo;
+    p->src = (uint32_t)so;
+    p->src_len = (uint32_t)src_len;
+    return true;
+}
+
+/* Is a character at source offset so, folded offset fo, with as many
+ * bytes folded as written, inside the current run?  Else a run starts. */
+static bool in_run(zc_fold *f, size_t fo, size_t so)
+{
+    if (f->npiece) {
+        const zc_fold_piece *p = &f->piece[f->npiece - 1];
+        if (!p->src_len && so - p->src == fo - p->fo)
+            return true;
+    }
+    return piece(f, fo, so, 0);
+}
+
+bool zc_fold_text(zc_fold *f, const char *s, size_t n)
+{
+    f->len = 0;
+    f->npiece = 0;
+    if (n >= UINT32_MAX)
+        return false;
+    pthread_once(&t2s_once, t2s_init);
+    /* folding never makes text longer: one folded byte per source byte
+     * at most, plus the NUL */
+    if (n + 1 > f->cap) {
         size_t cap = f->cap ? f->cap : 256;
-        while (cap < need)
+        while (cap < n + 1)
             cap *= 2;
         char *t = zc_realloc(f->mem, f->text, cap);
         if (!t)
@@ -398,39 +460,28 @@ static bool reserve(zc_fold *f, size_t need)
         f->text = t;
         f->cap = cap;
     }
-    if (need > f->mapcap) {
-        size_t cap = f->mapcap ? f->mapcap : 256;
-        while (cap < need)
-            cap *= 2;
-        uint32_t *a = zc_realloc(f->mem, f->ds, cap * sizeof *a);
-        if (!a)
-            return false;
-        f->ds = a;
-        uint32_t *b = zc_realloc(f->mem, f->de, cap * sizeof *b);
-        if (!b)
-            return false;
-        f->de = b;
-        f->mapcap = cap;
-    }
-    return true;
-}
-
-bool zc_fold_text(zc_fold *f, const char *s, size_t n)
-{
-    f->len = 0;
-    if (n >= UINT32_MAX)
-        return false;
-    /* folding never makes text longer: one folded byte per source byte
-     * at most, plus the NUL */
-    if (!reserve(f, n + 1))
-        return false;
-    size_t i = 0;
+    char *out = f->text;
+    size_t i = 0, o = 0;
     bool prev_han = false;
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && (c != '(' || !prev_han)) {
+            /* ASCII folds to itself: copy the run of it */
+            size_t j = i + 1;
+            while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '(')
+                j++;
+            if (!in_run(f, o, i))
+                return false;
+            memcpy(out + o, s + i, j - i);
+            o += j - i;
+            i = j;
+            prev_han = false;
+            continue;
+        }
         uint32_t cp;
         int l = zc_utf8_decode(s + i, n - i, &cp);
         if (l == 0) { /* cannot happen on decoded text; copy the byte */
-            cp = (unsigned char)s[i];
+            cp = c;
             l = 1;
         }
         if (prev_han && (cp == '(' || cp == 0xFF08)) {
@@ -445,35 +496,89 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
             continue;
         }
         uint32_t fc = fold_cp(cp);
-        char enc[4];
-        int el = zc_utf8_encode(fc, enc);
-        if ((size_t)el > (size_t)l) { /* keep the no-growth promise */
-            el = l;
-            memcpy(enc, s + i, (size_t)l);
-        }
-        for (int k = 0; k < el; k++) {
-            f->text[f->len] = enc[k];
-            f->ds[f->len] = (uint32_t)i;
-            f->de[f->len] = (uint32_t)(i + (size_t)l);
-            f->len++;
+        if (fc == cp) {
+            if (!in_run(f, o, i))
+                return false;
+            memcpy(out + o, s + i, (size_t)l);
+            o += (size_t)l;
+        } else {
+            char enc[4];
+            int el = zc_utf8_encode(fc, enc);
+            if ((size_t)el > (size_t)l) { /* keep the no-growth promise */
+                el = l;
+                memcpy(enc, s + i, (size_t)l);
+            }
+            if (el == l ? !in_run(f, o, i) : !piece(f, o, i, (size_t)l))
+                return false;
+            memcpy(out + o, enc, (size_t)el);
+            o += (size_t)el;
         }
         prev_han = zc_is_han(cp);
         i += (size_t)l;
     }
-    f->text[f->len] = '\0';
-    f->ds[f->len] = (uint32_t)n;
-    f->de[f->len] = (uint32_t)n;
-    return true;
+    out[o] = '\0';
+    f->len = o;
+    /* the end: folded len maps to source n */
+    return piece(f, o, n, 0);
+}
+
+/* The piece holding folded offset fo (the last starting at or before). */
+static const zc_fold_piece *piece_at(const zc_fold *f, size_t fo)
+{
+    size_t lo = 0, hi = f->npiece;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->piece[mid].fo <= fo)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &f->piece[lo ? lo - 1 : 0];
+}
+
+/* The start of the folded character holding byte fo, within its run. */
+static size_t char_start(const zc_fold *f, const zc_fold_piece *p, size_t fo)
+{
+    while (fo > p->fo && ((unsigned char)f->text[fo] & 0xC0) == 0x80)
+        fo--;
+    return fo;
 }
 
 size_t zc_fold_src_start(const zc_fold *f, size_t fo)
 {
-    return f->ds[fo < f->len ? fo : f->len];
+    if (!f->npiece)
+        return 0;
+    if (fo > f->len)
+        fo = f->len;
+    const zc_fold_piece *p = piece_at(f, fo);
+    if (p->src_len)
+        return p->src;
+    return p->src + (char_start(f, p, fo) - p->fo);
 }
 
 size_t zc_fold_src_end(const zc_fold *f, size_t fo)
 {
-    if (fo == 0)
+    if (fo == 0 || !f->npiece)
         return 0;
-    return f->de[(fo <= f->len ? fo : f->len) - 1];
+    if (fo > f->len)
+        fo = f->len;
+    const zc_fold_piece *p = piece_at(f, fo - 1);
+    if (p->src_len)
+        return p->src + p->src_len;
+    size_t c = char_start(f, p, fo - 1);
+    int l = zc_utf8_len((unsigned char)f->text[c]);
+    return p->src + (c - p->fo) + (size_t)(l > 0 ? l : 1);
+}
+
+size_t zc_fold_from_src(const zc_fold *f, size_t so)
+{
+    size_t lo = 0, hi = f->len;
+    while (lo < hi) { /* first folded byte whose character starts >= so */
+        size_t mid = (lo + hi) / 2;
+        if (zc_fold_src_start(f, mid) < so)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }

@@ -273,12 +273,23 @@ bool zc_meta_fill_html(zc_meta *m, const zc_html_meta *hm);
  * for every folded byte, where its character starts and ends in the
  * source, so a match in the folded text maps back to the text as written.
  * Buffers are reused between calls. */
+/* Where folded bytes come from, kept sparse: most characters fold to
+ * themselves or to one of the same length (牽 -> 牵), so runs of folded
+ * text map to the source byte for byte; only a character that shrank
+ * (，-> , ３ -> 3) needs a piece of its own.  A piece runs from its `fo`
+ * to the next piece's. */
+typedef struct zc_fold_piece {
+    uint32_t fo, src;   /* folded and source offset where it starts     */
+    uint32_t src_len;   /* 0: a run, byte for byte; else one character of
+                           src_len source bytes folded shorter           */
+} zc_fold_piece;
+
 typedef struct zc_fold {
     const zc_mem *mem;
     char *text;         /* folded text, NUL-terminated                  */
     size_t len, cap;
-    uint32_t *ds, *de;  /* per folded byte: source start / end offset   */
-    size_t mapcap;
+    zc_fold_piece *piece;
+    size_t npiece, cap_piece;
 } zc_fold;
 
 void zc_fold_init(zc_fold *f, const zc_mem *mem);
@@ -289,6 +300,9 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n);
  * where one ending at `fo` ends. */
 size_t zc_fold_src_start(const zc_fold *f, size_t fo);
 size_t zc_fold_src_end(const zc_fold *f, size_t fo);
+/* The first folded offset whose character starts at or after source
+ * offset `so`. */
+size_t zc_fold_from_src(const zc_fold *f, size_t so);
 void zc_fold_free(zc_fold *f);
 /* The simplified form of a traditional character, or cp itself. */
 uint32_t zc_fold_t2s(uint32_t cp);

@@ -1398,15 +1398,7 @@ static bool review_context(zc_matcher *m, size_t node)
             break;
         /* the heading: the first line of the node, folded */
         size_t a = nd->start - g->base - m->off0;
-        size_t fa = 0, lo = 0, hi = m->fold.len;
-        while (lo < hi) { /* first folded byte at or after a */
-            size_t mid = (lo + hi) / 2;
-            if (m->fold.ds[mid] < a)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        fa = lo;
+        size_t fa = zc_fold_from_src(&m->fold, a);
         size_t fb = fa;
         int chars = 0;
         while (fb < m->fold.len && F(m)[fb] != '\n' && chars < 30) {

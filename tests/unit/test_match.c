@@ -23,6 +23,43 @@ static void fold_full_width_keeps_offsets(void **state)
     zc_fold_free(&f);
 }
 
+/* The map back to the source, character by character: each folded
+ * character comes from a source character that folds to it, in order,
+ * and the source offset leads back to the same folded offset.  Texts mix
+ * every kind of piece: ASCII runs, shrunk full-width characters,
+ * same-length traditional ones, dropped glosses and zero-width spaces. */
+static void fold_map_round_trip(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "率达到９０％（一）abc　牽頭單位：市發(fā)改委\u200b、區(qū)局。",
+        "2023年底前(一)（二）\ufeff印發(fā)(app)ＡＢＣ  \u3000x",
+        "", "ａ", "發(fā)", "\u200b\u200b", "plain ascii only",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        const char *s = texts[t];
+        zc_fold f, g;
+        zc_fold_init(&f, NULL);
+        zc_fold_init(&g, NULL);
+        assert_true(zc_fold_text(&f, s, strlen(s)));
+        size_t prev_end = 0;
+        for (size_t a = 0; a < f.len;) {
+            size_t b = a + (size_t)zc_utf8_len((unsigned char)f.text[a]);
+            size_t sa = zc_fold_src_start(&f, a), se = zc_fold_src_end(&f, b);
+            assert_true(prev_end <= sa && sa < se && se <= strlen(s));
+            assert_true(zc_fold_text(&g, s + sa, se - sa));
+            assert_int_equal(g.len, b - a);
+            assert_memory_equal(g.text, f.text + a, b - a);
+            assert_int_equal(zc_fold_from_src(&f, sa), a);
+            prev_end = se;
+            a = b;
+        }
+        assert_int_equal(zc_fold_src_start(&f, f.len), strlen(s));
+        zc_fold_free(&f);
+        zc_fold_free(&g);
+    }
+}
+
 static void fold_keeps_circled_and_brackets(void **state)
 {
     (void)state;
@@ -291,6 +328,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fold_full_width_keeps_offsets),
+        cmocka_unit_test(fold_map_round_trip),
         cmocka_unit_test(fold_keeps_circled_and_brackets),
         cmocka_unit_test(fold_traditional_and_pinyin),
         cmocka_unit_test(fold_spaces),
