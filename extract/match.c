@@ -113,6 +113,8 @@ struct zc_matcher {
     size_t cappos;
     size_t *last_end; /* per node: end of its last clause, 0 if none */
     size_t cap_last;
+    size_t *ev;       /* conventions and table headers among m->c      */
+    size_t cap_ev;
 
     /* document-wide state: conventions in force (the once_* ones for the
      * next clause only), and whether a 责任单位 table header was seen */
@@ -209,6 +211,7 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->pos);
     zc_free(mem, m->last_end);
     zc_free(mem, m->hits);
+    zc_free(mem, m->ev);
     zc_free(mem, m);
 }
 
@@ -1041,16 +1044,26 @@ static zc_status do_assignments(zc_matcher *m)
         return ZC_ERR_NOMEM;
     memset(m->last_end, 0, (g->n_nodes + 1) * sizeof *m->last_end);
     /* conventions and table headers, in text order, applied as clauses
-     * pass them */
+     * pass them (few: listed once, not looked for among all candidates
+     * per clause) */
+    size_t nev = 0;
+    for (size_t k = 0; k < m->nc; k++) {
+        const zc_rule *er = m->c[k].rule;
+        if (er->field == ZC_FIELD_ASSIGNMENTS &&
+            (er->type == ZC_RT_CONVENTION || er->type == ZC_RT_HEADER)) {
+            if (!ZC_GROW(m->mem, m->ev, m->cap_ev, nev + 1))
+                return ZC_ERR_NOMEM;
+            m->ev[nev++] = k;
+        }
+    }
     for (size_t oi = 0; oi < n; oi++) {
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
         /* conventions starting before this clause ends (one inside it
          * applies to it), table headers before it */
-        for (size_t k = 0; k < m->nc; k++) {
-            cand *e = &m->c[k];
-            if (e->rule->field != ZC_FIELD_ASSIGNMENTS || e->s >= c->e ||
-                e->s == UNSET - 1)
+        for (size_t ek = 0; ek < nev; ek++) {
+            cand *e = &m->c[m->ev[ek]];
+            if (e->s >= c->e || e->s == UNSET - 1)
                 continue;
             if (e->rule->type == ZC_RT_CONVENTION) {
                 apply_convention(m, e);
@@ -1595,14 +1608,29 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         return ZC_ERR_NOMEM;
 
     zc_status st;
+    bool header = false;
     for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
         const zc_rule *ru = zc_rules_at(m->rules, i);
         bool global = ru->type == ZC_RT_ITEM ||
                       ru->type == ZC_RT_CONVENTION ||
                       ru->type == ZC_RT_HEADER;
-        if (!global)
+        if (!global || ru->table_only)
             continue;
+        size_t nc = m->nc;
         if ((st = collect(m, ru, i)) != ZC_OK)
+            return st;
+        if (ru->type == ZC_RT_HEADER && m->nc > nc)
+            header = true;
+    }
+    /* `when: table` rules (a row of a 责任单位 column: any short line) only
+     * where a table header was seen, before or in this group */
+    for (size_t i = 0; i < zc_rules_n(m->rules) && (m->table || header);
+         i++) {
+        const zc_rule *ru = zc_rules_at(m->rules, i);
+        bool global = ru->type == ZC_RT_ITEM ||
+                      ru->type == ZC_RT_CONVENTION ||
+                      ru->type == ZC_RT_HEADER;
+        if (global && ru->table_only && (st = collect(m, ru, i)) != ZC_OK)
             return st;
     }
     /* events (conventions, headers) must be in text order; stable, so
@@ -1613,6 +1641,7 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
     for (size_t i = 0; i < m->nc; i++) {
         memset(m->keys[i].k, 0, sizeof m->keys[i].k);
         m->keys[i].k[0] = m->c[i].s;
+        m->keys[i].k[1] = m->c[i].rule_index; /* file order at one spot */
         m->keys[i].index = i;
     }
     if (m->nc > 1)
