@@ -464,20 +464,46 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     size_t i = 0, o = 0;
     bool prev_han = false;
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && (c != '(' || !prev_han)) {
-            /* ASCII folds to itself: copy the run of it */
-            size_t j = i + 1;
-            while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '(')
+        /* most text folds to itself: ASCII (but a '(' right after a Han
+         * character may open a gloss), ideographs that are not
+         * traditional, CJK punctuation such as 。、《》.  Copy such runs
+         * whole. */
+        size_t j = i;
+        bool han = prev_han;
+        while (j < n) {
+            unsigned char c = (unsigned char)s[j];
+            if (c < 0x80) {
+                if (c == '(' && han)
+                    break;
+                han = false;
                 j++;
+                continue;
+            }
+            if ((c & 0xF0) != 0xE0 || n - j < 3 ||
+                ((unsigned char)s[j + 1] & 0xC0) != 0x80 ||
+                ((unsigned char)s[j + 2] & 0xC0) != 0x80)
+                break;
+            uint32_t cp = (uint32_t)(c & 0x0F) << 12 |
+                          (uint32_t)((unsigned char)s[j + 1] & 0x3F) << 6 |
+                          ((unsigned char)s[j + 2] & 0x3F);
+            if (cp >= T2S_LO && cp < T2S_HI && !t2s_has(cp))
+                han = true;
+            else if (cp > 0x3000 && cp < 0x3040)
+                han = false;
+            else
+                break;
+            j += 3;
+        }
+        if (j > i) {
             if (!in_run(f, o, i))
                 return false;
             memcpy(out + o, s + i, j - i);
             o += j - i;
             i = j;
-            prev_han = false;
+            prev_han = han;
             continue;
         }
+        unsigned char c = (unsigned char)s[i];
         uint32_t cp;
         int l = zc_utf8_decode(s + i, n - i, &cp);
         if (l == 0) { /* cannot happen on decoded text; copy the byte */

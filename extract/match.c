@@ -80,6 +80,11 @@ struct zc_matcher {
     pcre2_match_data *md;
     zc_fold fold;
     bool scan_all;         /* ignore anchors (zc_options.scan_all)     */
+    /* the rules of each (type, field), in file order: rules of type t and
+     * field f are by_tf[tf_at[t][f] .. tf_at[t][f + 1]) (word-class
+     * lookups run per candidate; they should not walk every rule) */
+    uint16_t *by_tf;
+    uint16_t tf_at[ZC_RT_COUNT][ZC_FIELD_COUNT + 1];
     zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
     size_t nhits, cap_hits;
 
@@ -163,6 +168,23 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     if (!m->mctx_win)
         goto fail;
     m->scan_all = opt && opt->scan_all;
+    size_t nr = zc_rules_n(rules);
+    if (nr > UINT16_MAX)
+        goto fail;
+    m->by_tf = zc_malloc(mem, (nr + 1) * sizeof *m->by_tf);
+    if (!m->by_tf)
+        goto fail;
+    size_t k = 0;
+    for (int t = 0; t < ZC_RT_COUNT; t++)
+        for (int f = 0; f < ZC_FIELD_COUNT; f++) {
+            m->tf_at[t][f] = (uint16_t)k;
+            for (size_t i = 0; i < nr; i++) {
+                const zc_rule *ru = zc_rules_at(rules, i);
+                if ((int)ru->type == t && (int)ru->field == f)
+                    m->by_tf[k++] = (uint16_t)i;
+            }
+            m->tf_at[t][f + 1] = (uint16_t)k;
+        }
     return m;
 fail:
     zc_matcher_free(m);
@@ -212,6 +234,7 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->last_end);
     zc_free(mem, m->hits);
     zc_free(mem, m->ev);
+    zc_free(mem, m->by_tf);
     zc_free(mem, m);
 }
 
@@ -316,10 +339,8 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
 {
     const zc_rule *best = NULL;
     size_t bs = 0, be = 0;
-    for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
-        const zc_rule *ru = zc_rules_at(m->rules, i);
-        if (ru->type != t || ru->field != f)
-            continue;
+    for (size_t k = m->tf_at[t][f]; k < m->tf_at[t][f + 1]; k++) {
+        const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
         size_t off = a;
         while (off <= b) {
             int rc = run(m, ru, b, off, anchored ? PCRE2_ANCHORED : 0);
@@ -634,10 +655,10 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
                               size_t *me)
 {
     const zc_rule *best = NULL;
-    for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
-        const zc_rule *ru = zc_rules_at(m->rules, i);
-        if (ru->type != ZC_RT_TAIL || ru->field != ZC_FIELD_ASSIGNMENTS ||
-            ru->role == ZC_ROLE_NONE)
+    for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
+         k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
+        const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
+        if (ru->role == ZC_ROLE_NONE)
             continue;
         size_t off = a;
         while (off < b) {
