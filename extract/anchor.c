@@ -109,7 +109,7 @@ static bool rehash(zc_anchors *a)
 int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
 {
     uint32_t cp;
-    if (n == 0 || n > UINT16_MAX || zc_utf8_decode(s, n, &cp) == 0 ||
+    if (n == 0 || n > ZC_MAX_ANCHOR_LEN || zc_utf8_decode(s, n, &cp) == 0 ||
         cp == 0 || cp > 0xFFFF)
         return -1;
     for (size_t i = 0; i < a->n; i++)

@@ -382,6 +382,7 @@ typedef struct zc_rule_example {
 } zc_rule_example;
 
 #define ZC_MAX_ANCHORS 1024 /* distinct anchor literals (anchor.c)     */
+#define ZC_MAX_ANCHOR_LEN 64 /* bytes in one                            */
 
 typedef struct zc_rule {
     char *name;

@@ -87,6 +87,11 @@ struct zc_matcher {
     uint16_t tf_at[ZC_RT_COUNT][ZC_FIELD_COUNT + 1];
     zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
     size_t nhits, cap_hits;
+    /* the hits of rule i: rhit[rhit_at[i] .. rhit_at[i + 1]) (indices
+     * into hits), filled per group through the rules of each anchor:
+     * arule[arule_at[id] .. arule_at[id + 1]) */
+    uint32_t *rhit, *rhit_at, *arule, *arule_at;
+    size_t cap_rhit;
 
     cand *c;
     size_t nc, capc;
@@ -169,6 +174,24 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
         goto fail;
     m->scan_all = opt && opt->scan_all;
     size_t nr = zc_rules_n(rules);
+    size_t na = zc_anchors_count(zc_rules_anchors(rules)), nar = 0;
+    for (size_t i = 0; i < nr; i++)
+        nar += zc_rules_at(rules, i)->n_anchors;
+    m->rhit_at = zc_malloc(mem, (nr + 1) * sizeof *m->rhit_at);
+    m->arule_at = zc_malloc(mem, (na + 1) * sizeof *m->arule_at);
+    m->arule = zc_malloc(mem, (nar + 1) * sizeof *m->arule);
+    if (!m->rhit_at || !m->arule_at || !m->arule)
+        goto fail;
+    nar = 0;
+    for (size_t id = 0; id < na; id++) {
+        m->arule_at[id] = (uint32_t)nar;
+        for (size_t i = 0; i < nr; i++) {
+            const zc_rule *ru = zc_rules_at(rules, i);
+            if ((ru->anchor_bits[id / 64] >> (id % 64)) & 1)
+                m->arule[nar++] = (uint32_t)i;
+        }
+    }
+    m->arule_at[na] = (uint32_t)nar;
     if (nr > UINT16_MAX)
         goto fail;
     m->by_tf = zc_malloc(mem, (nr + 1) * sizeof *m->by_tf);
@@ -235,6 +258,10 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->hits);
     zc_free(mem, m->ev);
     zc_free(mem, m->by_tf);
+    zc_free(mem, m->rhit);
+    zc_free(mem, m->rhit_at);
+    zc_free(mem, m->arule);
+    zc_free(mem, m->arule_at);
     zc_free(mem, m);
 }
 
@@ -330,6 +357,75 @@ static void warn_limit(zc_matcher *m, const zc_rule *ru, size_t off)
     m->ctx->warn(m->ctx->warn_ud, "match-limit", abs_start(m, off), msg);
 }
 
+/* ---- anchors ---------------------------------------------------------- */
+
+/* The anchors in the folded group, and each rule's share of them. */
+static zc_status find_anchors(zc_matcher *m)
+{
+    size_t nr = zc_rules_n(m->rules);
+    m->nhits = 0;
+    memset(m->rhit_at, 0, (nr + 1) * sizeof *m->rhit_at);
+    if (m->scan_all)
+        return ZC_OK;
+    if (!zc_anchors_find(zc_rules_anchors(m->rules), m->fold.text,
+                         m->fold.len, &m->hits, &m->nhits, &m->cap_hits,
+                         m->mem))
+        return ZC_ERR_NOMEM;
+    size_t total = 0; /* count per rule, then place (a counting sort) */
+    for (size_t k = 0; k < m->nhits; k++) {
+        uint16_t id = m->hits[k].id;
+        for (uint32_t j = m->arule_at[id]; j < m->arule_at[id + 1]; j++)
+            m->rhit_at[m->arule[j] + 1]++;
+        total += m->arule_at[id + 1] - m->arule_at[id];
+    }
+    if (total > UINT32_MAX)
+        return ZC_ERR_LIMIT;
+    if (!ZC_GROW(m->mem, m->rhit, m->cap_rhit, total + 1))
+        return ZC_ERR_NOMEM;
+    for (size_t i = 0; i < nr; i++)
+        m->rhit_at[i + 1] += m->rhit_at[i];
+    for (size_t k = 0; k < m->nhits; k++) {
+        uint16_t id = m->hits[k].id;
+        for (uint32_t j = m->arule_at[id]; j < m->arule_at[id + 1]; j++)
+            m->rhit[m->rhit_at[m->arule[j]]++] = (uint32_t)k;
+    }
+    for (size_t i = nr; i > 0; i--) /* placing moved each start on */
+        m->rhit_at[i] = m->rhit_at[i - 1];
+    m->rhit_at[0] = 0;
+    return ZC_OK;
+}
+
+/* Can rule ri match in folded [a, b), by its anchors?  (True for a rule
+ * without anchors.)  A match there starts at or after a, so its anchor
+ * starts before b and ends no earlier than the blanks before a. */
+static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a,
+                      size_t b)
+{
+    if (!ru->n_anchors || m->scan_all)
+        return true;
+    const char *t = m->fold.text;
+    size_t a0 = a;
+    while (a0 > 0 && (t[a0 - 1] == ' ' || t[a0 - 1] == '\t' ||
+                      t[a0 - 1] == '\n' || t[a0 - 1] == '\r'))
+        a0--;
+    size_t lo = m->rhit_at[ri], hi = m->rhit_at[ri + 1];
+    while (lo < hi) { /* the first hit that may end at or after a0 */
+        size_t mid = (lo + hi) / 2;
+        if (m->hits[m->rhit[mid]].pos + ZC_MAX_ANCHOR_LEN < a0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < m->rhit_at[ri + 1]; k++) {
+        const zc_anchor_hit *x = &m->hits[m->rhit[k]];
+        if (x->pos >= b)
+            return false;
+        if (x->end >= a0)
+            return true;
+    }
+    return false;
+}
+
 /* Does a vocabulary rule of type `t` match inside folded [a, b)?  With
  * `anchored` the match must start at a; with `at_end` it must end at b.
  * The first such match (by rule order, then position) is returned. */
@@ -341,6 +437,8 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
     size_t bs = 0, be = 0;
     for (size_t k = m->tf_at[t][f]; k < m->tf_at[t][f + 1]; k++) {
         const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
+        if (!may_match(m, ru, m->by_tf[k], a, b))
+            continue;
         size_t off = a;
         while (off <= b) {
             int rc = run(m, ru, b, off, anchored ? PCRE2_ANCHORED : 0);
@@ -379,16 +477,16 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
 /* The next window of ru's anchors that ends at or after `off`, merged
  * with the windows overlapping it: matches may start in [*ws, *we].
  * *h walks m->hits; false when no window is left. */
-static bool next_window(zc_matcher *m, const zc_rule *ru, size_t *h,
-                        size_t off, size_t *ws, size_t *we)
+static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
+                        size_t *h, size_t off, size_t *ws, size_t *we)
 {
     const char *t = m->fold.text;
     size_t len = m->fold.len;
     bool have = false;
-    for (; *h < m->nhits; (*h)++) {
-        const zc_anchor_hit *x = &m->hits[*h];
-        if (!((ru->anchor_bits[x->id / 64] >> (x->id % 64)) & 1))
-            continue;
+    if (*h < m->rhit_at[ri])
+        *h = m->rhit_at[ri];
+    for (; *h < m->rhit_at[ri + 1]; (*h)++) {
+        const zc_anchor_hit *x = &m->hits[m->rhit[*h]];
         size_t e = zc_anchor_window_end(t, len, x->end);
         if (e < off)
             continue;
@@ -420,7 +518,7 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
         int rc;
         if (windowed) {
             if ((!open || off > we) &&
-                !next_window(m, ru, &h, off, &ws, &we))
+                !next_window(m, ru, ri, &h, off, &ws, &we))
                 break;
             open = true;
             if (off < ws)
@@ -658,7 +756,7 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
     for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
          k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
         const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
-        if (ru->role == ZC_ROLE_NONE)
+        if (ru->role == ZC_ROLE_NONE || !may_match(m, ru, m->by_tf[k], a, b))
             continue;
         size_t off = a;
         while (off < b) {
@@ -1621,14 +1719,10 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         return ZC_ERR_LIMIT;
     if (!zc_fold_text(&m->fold, g->text + m->off0, hi - lo))
         return ZC_ERR_NOMEM;
-    m->nhits = 0;
-    if (!m->scan_all &&
-        !zc_anchors_find(zc_rules_anchors(m->rules), m->fold.text,
-                         m->fold.len, &m->hits, &m->nhits, &m->cap_hits,
-                         m->mem))
-        return ZC_ERR_NOMEM;
-
     zc_status st;
+    if ((st = find_anchors(m)) != ZC_OK)
+        return st;
+
     bool header = false;
     for (size_t i = 0; i < zc_rules_n(m->rules); i++) {
         const zc_rule *ru = zc_rules_at(m->rules, i);

@@ -546,12 +546,6 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
     if (!L->pat_len)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s' has no pattern", ru->name);
-    if (ru->n_anchors && ru->type != ZC_RT_ITEM &&
-        ru->type != ZC_RT_CONVENTION && ru->type != ZC_RT_HEADER)
-        return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
-                       "rule '%s': only rules that scan the whole text "
-                       "(items, conventions, headers) take 'anchor:'",
-                       ru->name);
     if (ru->reach && !ru->n_anchors)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s': 'reach:' without 'anchor:'", ru->name);
@@ -742,8 +736,9 @@ static zc_status set_anchors(loader *L, unsigned line, const char *v,
         if (id < 0)
             return fail_at(L, ZC_ERR_RULE, line, col,
                            "anchor '%.*s': not usable (outside the BMP, "
-                           "or more than %d anchors in all)",
-                           (int)n, p, ZC_MAX_ANCHORS);
+                           "longer than %d bytes, or more than %d anchors "
+                           "in all)",
+                           (int)n, p, ZC_MAX_ANCHOR_LEN, ZC_MAX_ANCHORS);
         size_t cap = ru->n_anchors; /* a few per rule: grow one by one */
         uint16_t *ids = zc_realloc(mem, ru->anchors,
                                    (cap + 1) * sizeof *ids);

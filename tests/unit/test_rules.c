@@ -205,9 +205,10 @@ static void anchors(void **state)
                  "pattern: (?<value>(?<num>[0-9]+)%)\nreach: 4\n"
                  "rule q\npattern: x\n",
                  2, "'reach:' without 'anchor:'");
-    buffer_error("field: targets\nrule o\ntype: op\nop: >=\n"
-                 "pattern: 以上\nanchor: 以上\nrule q\npattern: x\n",
-                 2, "take 'anchor:'");
+    buffer_error("field: targets\nrule p\n"
+                 "pattern: (?<value>(?<num>[0-9]+)%)\nanchor: "
+                 "%|一二三四五六七八九十一二三四五六七八九十一二三\n",
+                 4, "longer than 64 bytes");
     buffer_error("field: targets\nrule p\n"
                  "pattern: (?<value>(?<num>[0-9]+)%)\nanchor: %\n"
                  "reach: -1\n",
