@@ -151,6 +151,15 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
     return (int)id;
 }
 
+/* memcmp for the few bytes after an anchor's first character */
+static inline bool same(const char *x, const char *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return false;
+    return true;
+}
+
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                      zc_anchor_hit **hits, size_t *n, size_t *cap,
                      const zc_mem *mem)
@@ -183,7 +192,9 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
             for (int32_t id = a->head[slot_of(a, cp)]; id >= 0;
                  id = a->next[id]) {
                 size_t ln = a->len[id];
-                if (ln <= len - i && !memcmp(t + i, a->lit[id], ln)) {
+                /* the first character matched already */
+                if (ln >= (size_t)l && ln <= len - i &&
+                    same(t + i + l, a->lit[id] + l, ln - (size_t)l)) {
                     if (!ZC_GROW(mem, *hits, *cap, *n + 1))
                         return false;
                     (*hits)[*n].pos = (uint32_t)i;
@@ -208,7 +219,9 @@ size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach)
     size_t i = pos;
     unsigned counted = 0;
     while (i > 0) {
-        size_t j = zc_utf8_prev(t, i);
+        size_t j = i - 1; /* back to the start of the character */
+        while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
+            j--;
         if (!blank(t[j])) {
             if (counted == reach)
                 break;
