@@ -4,13 +4,7 @@
  */
 #include "sha256.h"
 
-#include <pthread.h>
 #include <string.h>
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#include <immintrin.h>
-#define HAVE_SHANI_CODE 1
-#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -64,97 +58,6 @@ static void block(zc_sha256 *c, const unsigned char *p)
     c->h[7] += h;
 }
 
-static void blocks_portable(zc_sha256 *c, const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        block(c, p + 64 * i);
-}
-
-#ifdef HAVE_SHANI_CODE
-/* The x86 SHA extensions (Intel since Goldmont and Ice Lake, AMD since
- * Zen) run a block about ten times faster than the C above; hashing every
- * input byte was a tenth of the time over small notices.  The four-round
- * step and the message schedule follow Intel's white paper "Intel SHA
- * Extensions" (2013). */
-__attribute__((target("sha,sse4.1"))) static void
-blocks_shani(zc_sha256 *c, const unsigned char *p, size_t n)
-{
-    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
-                                         0x0405060700010203ULL);
-    __m128i tmp = _mm_loadu_si128((const __m128i *)&c->h[0]);
-    __m128i st1 = _mm_loadu_si128((const __m128i *)&c->h[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xB1);         /* CDAB */
-    st1 = _mm_shuffle_epi32(st1, 0x1B);         /* EFGH */
-    __m128i st0 = _mm_alignr_epi8(tmp, st1, 8); /* ABEF */
-    st1 = _mm_blend_epi16(st1, tmp, 0xF0);      /* CDGH */
-    for (size_t b = 0; b < n; b++, p += 64) {
-        __m128i save0 = st0, save1 = st1, msg[4];
-        for (int i = 0; i < 4; i++)
-            msg[i] = _mm_shuffle_epi8(
-                _mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
-        for (int r = 0; r < 16; r++) { /* rounds 4r .. 4r+3 */
-            __m128i wk = _mm_add_epi32(
-                msg[r & 3], _mm_loadu_si128((const __m128i *)&K[4 * r]));
-            st1 = _mm_sha256rnds2_epu32(st1, st0, wk);
-            st0 = _mm_sha256rnds2_epu32(st0, st1,
-                                        _mm_shuffle_epi32(wk, 0x0E));
-            if (r < 12) { /* W[4r+16 ..]: from W[t-16], W[t-15], W[t-7],
-                             W[t-2] */
-                __m128i t = _mm_sha256msg1_epu32(msg[r & 3],
-                                                 msg[(r + 1) & 3]);
-                t = _mm_add_epi32(t, _mm_alignr_epi8(msg[(r + 3) & 3],
-                                                     msg[(r + 2) & 3], 4));
-                msg[r & 3] = _mm_sha256msg2_epu32(t, msg[(r + 3) & 3]);
-            }
-        }
-        st0 = _mm_add_epi32(st0, save0);
-        st1 = _mm_add_epi32(st1, save1);
-    }
-    tmp = _mm_shuffle_epi32(st0, 0x1B);       /* FEBA */
-    st1 = _mm_shuffle_epi32(st1, 0xB1);       /* DCHG */
-    st0 = _mm_blend_epi16(tmp, st1, 0xF0);    /* DCBA */
-    st1 = _mm_alignr_epi8(st1, tmp, 8);       /* ABEF */
-    _mm_storeu_si128((__m128i *)&c->h[0], st0);
-    _mm_storeu_si128((__m128i *)&c->h[4], st1);
-}
-
-static bool cpu_has_sha(void)
-{
-    unsigned a, b, cc, d;
-    if (!__get_cpuid_count(7, 0, &a, &b, &cc, &d) || !(b & (1u << 29)))
-        return false; /* SHA */
-    return __get_cpuid(1, &a, &b, &cc, &d) && (cc & (1u << 19)) &&
-           (cc & (1u << 9)); /* SSE4.1, SSSE3 */
-}
-#endif
-
-static void (*blocks)(zc_sha256 *, const unsigned char *, size_t) =
-    blocks_portable;
-static pthread_once_t pick_once = PTHREAD_ONCE_INIT;
-
-static void pick_blocks(void)
-{
-#ifdef HAVE_SHANI_CODE
-    if (cpu_has_sha())
-        blocks = blocks_shani;
-#endif
-}
-
-bool zc_sha256_hardware(void)
-{
-    pthread_once(&pick_once, pick_blocks);
-    return blocks != blocks_portable;
-}
-
-void zc_sha256_portable(bool on)
-{
-    pthread_once(&pick_once, pick_blocks);
-    if (on)
-        blocks = blocks_portable;
-    else
-        pick_blocks();
-}
-
 void zc_sha256_init(zc_sha256 *c)
 {
     static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
@@ -163,7 +66,6 @@ void zc_sha256_init(zc_sha256 *c)
     memcpy(c->h, h0, sizeof h0);
     c->len = 0;
     c->n = 0;
-    pthread_once(&pick_once, pick_blocks);
 }
 
 void zc_sha256_update(zc_sha256 *c, const void *data, size_t len)
@@ -178,13 +80,13 @@ void zc_sha256_update(zc_sha256 *c, const void *data, size_t len)
         len -= take;
         if (c->n < 64)
             return;
-        blocks(c, c->buf, 1);
+        block(c, c->buf);
         c->n = 0;
     }
-    if (len >= 64) {
-        blocks(c, p, len / 64);
-        p += len / 64 * 64;
-        len %= 64;
+    while (len >= 64) {
+        block(c, p);
+        p += 64;
+        len -= 64;
     }
     memcpy(c->buf, p, len);
     c->n = len;

@@ -2,7 +2,6 @@
 #ifndef ZHENGCE_SHA256_H
 #define ZHENGCE_SHA256_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,9 +16,5 @@ void zc_sha256_init(zc_sha256 *c);
 void zc_sha256_update(zc_sha256 *c, const void *data, size_t len);
 /* Hex digest of what was fed so far; `c` itself is not changed. */
 void zc_sha256_hex(const zc_sha256 *c, char out[65]);
-/* Whether the CPU's SHA instructions are used; tests can turn them off
- * (on = true: the portable code) to compare both. */
-bool zc_sha256_hardware(void);
-void zc_sha256_portable(bool on);
 
 #endif

@@ -9,7 +9,6 @@
 #include "testutil.h"
 
 #include "extract.h"
-#include "sha256.h"
 
 #include <stdbool.h>
 
@@ -519,44 +518,6 @@ static void sha256_and_stats(void **state)
     rec_free(&r);
 }
 
-/* The CPU's SHA instructions (where there are any) and the portable code
- * give the same digests, at every length and however the bytes arrive;
- * and the FIPS 180-2 two-block example holds on both paths. */
-static void sha256_hardware_and_portable(void **state)
-{
-    (void)state;
-    static unsigned char buf[3000];
-    uint32_t x = 12345;
-    for (size_t i = 0; i < sizeof buf; i++) {
-        x = x * 1103515245u + 12345u;
-        buf[i] = (unsigned char)(x >> 16);
-    }
-    for (int portable = 0; portable < 2; portable++) {
-        zc_sha256_portable(portable);
-        zc_sha256 c;
-        char hex[65];
-        zc_sha256_init(&c);
-        zc_sha256_update(&c, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
-        zc_sha256_hex(&c, hex);
-        assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-    }
-    for (size_t n = 0; n < sizeof buf; n += 61) {
-        char a[65], b[65];
-        zc_sha256 c;
-        zc_sha256_portable(false);
-        zc_sha256_init(&c);
-        for (size_t i = 0; i < n; i += 100) /* in pieces */
-            zc_sha256_update(&c, buf + i, n - i < 100 ? n - i : 100);
-        zc_sha256_hex(&c, a);
-        zc_sha256_portable(true);
-        zc_sha256_init(&c);
-        zc_sha256_update(&c, buf, n);
-        zc_sha256_hex(&c, b);
-        assert_string_equal(a, b);
-    }
-    zc_sha256_portable(false);
-}
-
 static void gbk_input(void **state)
 {
     (void)state;
@@ -661,7 +622,6 @@ int main(void)
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(feed_null_with_zero_length),
         cmocka_unit_test(sha256_and_stats),
-        cmocka_unit_test(sha256_hardware_and_portable),
         cmocka_unit_test(gbk_input),
         cmocka_unit_test(one_shot_equals_streaming),
         cmocka_unit_test(strerror_and_version),
