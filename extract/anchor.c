@@ -26,7 +26,10 @@
 
 /* The literals are numbered in the order they were first named.  To find
  * them, a bitmap over code points (the BMP) says which characters begin
- * one; the literals beginning with the same character are chained. */
+ * one; the literals beginning with the same character are chained, and
+ * the chains' heads are numbered by the rank of their character in the
+ * bitmap (rank[w]: the bits set before word w), so finding a chain is a
+ * popcount, not a hash probe. */
 struct zc_anchors {
     const zc_mem *mem;
     char **lit;
@@ -34,10 +37,9 @@ struct zc_anchors {
     int32_t *next;   /* next literal with the same first character */
     size_t n, cap;
     uint64_t first[65536 / 64];
-    /* head of the chain per first character: a small open hash */
-    uint32_t *key;
-    int32_t *head;
-    size_t hcap;
+    uint16_t rank[65536 / 64];
+    int32_t *head;   /* by rank; as many as characters in `first`  */
+    size_t nhead;
 };
 
 zc_anchors *zc_anchors_new(const zc_mem *mem)
@@ -60,7 +62,6 @@ void zc_anchors_free(zc_anchors *a)
     zc_free(a->mem, a->lit);
     zc_free(a->mem, a->len);
     zc_free(a->mem, a->next);
-    zc_free(a->mem, a->key);
     zc_free(a->mem, a->head);
     zc_free(a->mem, a);
 }
@@ -70,39 +71,26 @@ size_t zc_anchors_count(const zc_anchors *a)
     return a ? a->n : 0;
 }
 
-static size_t slot_of(const zc_anchors *a, uint32_t cp)
+static size_t rank_of(const zc_anchors *a, uint32_t cp)
 {
-    size_t i = (cp * 2654435761u) & (a->hcap - 1);
-    while (a->key[i] && a->key[i] != cp)
-        i = (i + 1) & (a->hcap - 1);
-    return i;
+    uint64_t below = a->first[cp / 64] & (((uint64_t)1 << (cp % 64)) - 1);
+    return a->rank[cp / 64] + (size_t)__builtin_popcountll(below);
 }
 
-static bool rehash(zc_anchors *a)
+/* A new first character: its chain's head goes in at its rank. */
+static bool add_head(zc_anchors *a, uint32_t cp, int32_t id)
 {
-    size_t cap = a->hcap ? a->hcap * 2 : 64;
-    uint32_t *key = zc_malloc(a->mem, cap * sizeof *key);
-    int32_t *head = zc_malloc(a->mem, cap * sizeof *head);
-    if (!key || !head) {
-        zc_free(a->mem, key);
-        zc_free(a->mem, head);
+    int32_t *head = zc_realloc(a->mem, a->head, (a->nhead + 1) * sizeof *head);
+    if (!head)
         return false;
-    }
-    memset(key, 0, cap * sizeof *key);
-    uint32_t *okey = a->key;
-    int32_t *ohead = a->head;
-    size_t ocap = a->hcap;
-    a->key = key;
     a->head = head;
-    a->hcap = cap;
-    for (size_t i = 0; i < ocap; i++)
-        if (okey[i]) {
-            size_t s = slot_of(a, okey[i]);
-            a->key[s] = okey[i];
-            a->head[s] = ohead[i];
-        }
-    zc_free(a->mem, okey);
-    zc_free(a->mem, ohead);
+    a->first[cp / 64] |= (uint64_t)1 << (cp % 64);
+    size_t r = rank_of(a, cp);
+    memmove(a->head + r + 1, a->head + r, (a->nhead - r) * sizeof *head);
+    a->head[r] = id;
+    a->nhead++;
+    for (size_t w = cp / 64 + 1; w < 65536 / 64; w++)
+        a->rank[w]++;
     return true;
 }
 
@@ -117,8 +105,6 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
             return (int)i;
     if (a->n >= ZC_MAX_ANCHORS)
         return -1;
-    if ((a->n + 1) * 2 > a->hcap && !rehash(a))
-        return -2;
     if (!ZC_GROW(a->mem, a->lit, a->cap, a->n + 1))
         return -2;
     size_t cap = a->cap; /* the parallel arrays follow lit's capacity */
@@ -133,21 +119,21 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
         zc_free(a->mem, copy);
         return -2;
     }
-    size_t id = a->n++;
+    size_t id = a->n;
+    a->next[id] = -1;
+    if ((a->first[cp / 64] >> (cp % 64)) & 1) {
+        /* chain in order of addition: occurrences come out in that order */
+        int32_t *link = &a->head[rank_of(a, cp)];
+        while (*link >= 0)
+            link = &a->next[*link];
+        *link = (int32_t)id;
+    } else if (!add_head(a, cp, (int32_t)id)) {
+        zc_free(a->mem, copy);
+        return -2;
+    }
+    a->n++;
     a->lit[id] = copy;
     a->len[id] = (uint16_t)n;
-    size_t slot = slot_of(a, cp);
-    if (!a->key[slot]) {
-        a->key[slot] = cp;
-        a->head[slot] = -1;
-    }
-    /* chain in order of addition: occurrences come out in that order */
-    int32_t *link = &a->head[slot];
-    while (*link >= 0)
-        link = &a->next[*link];
-    *link = (int32_t)id;
-    a->next[id] = -1;
-    a->first[cp / 64] |= (uint64_t)1 << (cp % 64);
     return (int)id;
 }
 
@@ -189,13 +175,13 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                 cp = 0;
         }
         if (cp && (a->first[cp / 64] >> (cp % 64)) & 1) {
-            for (int32_t id = a->head[slot_of(a, cp)]; id >= 0;
+            for (int32_t id = a->head[rank_of(a, cp)]; id >= 0;
                  id = a->next[id]) {
                 size_t ln = a->len[id];
                 /* the first character matched already */
                 if (ln >= (size_t)l && ln <= len - i &&
                     same(t + i + l, a->lit[id] + l, ln - (size_t)l)) {
-                    if (!ZC_GROW(mem, *hits, *cap, *n + 1))
+                    if (*n == *cap && !ZC_GROW(mem, *hits, *cap, *n + 1))
                         return false;
                     (*hits)[*n].pos = (uint32_t)i;
                     (*hits)[*n].end = (uint32_t)(i + ln);
