@@ -316,12 +316,23 @@ static bool is_ws(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
 }
 
-/* One pcre2_match with the matcher's limits.  Returns the PCRE2 code. */
-static int run(zc_matcher *m, const zc_rule *ru, size_t len, size_t off,
-               uint32_t opts)
+/* One search of the folded text [0, len) from off, with the matcher's
+ * limits, for a match starting no later than `limit` (PCRE2_UNSET: any;
+ * off: anchored there).  Returns the PCRE2 code.  JIT-compiled rules take
+ * PCRE2's fast path: the text is valid UTF-8 and the arguments sane. */
+static int search(zc_matcher *m, const zc_rule *ru, size_t len, size_t off,
+                  size_t limit)
 {
+    pcre2_match_context *mc = m->mctx;
+    if (limit != PCRE2_UNSET) {
+        pcre2_set_offset_limit(m->mctx_win, limit);
+        mc = m->mctx_win;
+    }
+    if (ru->jit)
+        return pcre2_jit_match(ru->code, (PCRE2_SPTR)F(m), len, off, 0,
+                               m->md, mc);
     return pcre2_match(ru->code, (PCRE2_SPTR)F(m), len, off,
-                       opts | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+                       PCRE2_NO_UTF_CHECK, m->md, mc);
 }
 
 /* Group `gn`'s range in the last match (first alternative that took part). */
@@ -441,7 +452,7 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
             continue;
         size_t off = a;
         while (off <= b) {
-            int rc = run(m, ru, b, off, anchored ? PCRE2_ANCHORED : 0);
+            int rc = search(m, ru, b, off, anchored ? off : PCRE2_UNSET);
             if (rc < 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
@@ -523,15 +534,13 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
             open = true;
             if (off < ws)
                 off = ws;
-            pcre2_set_offset_limit(m->mctx_win, we);
-            rc = pcre2_match(ru->code, (PCRE2_SPTR)F(m), len, off,
-                             PCRE2_NO_UTF_CHECK, m->md, m->mctx_win);
+            rc = search(m, ru, len, off, we);
             if (rc == PCRE2_ERROR_NOMATCH) {
                 off = we + 1; /* on to the next window */
                 continue;
             }
         } else {
-            rc = run(m, ru, len, off, 0);
+            rc = search(m, ru, len, off, PCRE2_UNSET);
         }
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
@@ -760,7 +769,7 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
             continue;
         size_t off = a;
         while (off < b) {
-            int rc = run(m, ru, b, off, 0);
+            int rc = search(m, ru, b, off, PCRE2_UNSET);
             if (rc < 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);

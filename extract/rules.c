@@ -550,16 +550,16 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s': 'reach:' without 'anchor:'", ru->name);
     zc_status st;
-    /* windows are searched with an offset limit (anchor.c), which the
+    /* the matcher bounds where a match may start with an offset limit
+     * (anchor windows, anchored word-class lookups: PCRE2_ANCHORED at
+     * match time would send the JIT back to the interpreter), which the
      * JIT must know of at compile time */
-    pcre2_code *code =
-        compile(L, ru->n_anchors ? PCRE2_USE_OFFSET_LIMIT : 0, &st);
+    pcre2_code *code = compile(L, PCRE2_USE_OFFSET_LIMIT, &st);
     if (!code)
         return st;
     ru->code = code;
-    if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
-        /* no JIT here (or not for this pattern): the interpreter will do */
-    }
+    /* without JIT here (or for this pattern) the interpreter will do */
+    ru->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ru->captures);
     if (ru->captures > 254)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
