@@ -200,11 +200,12 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach)
+size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
+                              size_t floor)
 {
     size_t i = pos;
     unsigned counted = 0;
-    while (i > 0) {
+    while (i > floor) {
         size_t j = i - 1; /* back to the start of the character */
         while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
             j--;
@@ -234,7 +235,7 @@ bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
         for (size_t p = 0; p + ln <= len; p++) {
             if (memcmp(t + p, lit, ln))
                 continue;
-            if (zc_anchor_window_start(t, p, ru->reach) <= start &&
+            if (zc_anchor_window_start(t, p, ru->reach, 0) <= start &&
                 start <= zc_anchor_window_end(t, len, p + ln))
                 return true;
         }

@@ -448,9 +448,11 @@ const char *zc_anchors_literal(const zc_anchors *a, size_t id);
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                      zc_anchor_hit **hits, size_t *n, size_t *cap,
                      const zc_mem *mem);
-/* Where a window ending at an anchor found at `pos` begins; where it
+/* Where a window ending at an anchor found at `pos` begins (no earlier
+ * than `floor`: callers that need no more save the walk back); where it
  * ends for an anchor ending at `end`. */
-size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach);
+size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
+                              size_t floor);
 size_t zc_anchor_window_end(const char *t, size_t len, size_t end);
 /* Does some window of ru's anchors in t contain `start`?  (Load-time
  * check of a rule's examples; linear in len per anchor.) */

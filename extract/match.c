@@ -501,16 +501,17 @@ static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
         size_t e = zc_anchor_window_end(t, len, x->end);
         if (e < off)
             continue;
-        size_t s = zc_anchor_window_start(t, x->pos, ru->reach);
-        if (!have) {
-            *ws = s;
+        if (!have) { /* (the search starts at off anyway) */
+            *ws = zc_anchor_window_start(t, x->pos, ru->reach, off);
             *we = e;
             have = true;
-        } else if (s > *we) {
-            break; /* a gap: this one opens the next window */
-        } else if (e > *we) {
-            *we = e;
+            continue;
         }
+        if (x->pos > *we &&
+            zc_anchor_window_start(t, x->pos, ru->reach, *we) > *we)
+            break; /* a gap: this one opens the next window */
+        if (e > *we)
+            *we = e;
     }
     return have;
 }
