@@ -60,6 +60,46 @@ static void fold_map_round_trip(void **state)
     }
 }
 
+/* ---- anchors ------------------------------------------------------------ */
+
+/* Every occurrence of every literal, in text order, overlapping ones too
+ * (牵头 inside 牵头单位), ASCII and CJK; windows skip blanks both ways. */
+static void anchors_found_and_windows(void **state)
+{
+    (void)state;
+    zc_anchors *a = zc_anchors_new(NULL);
+    assert_non_null(a);
+    assert_int_equal(zc_anchors_add(a, "牵头", 6), 0);
+    assert_int_equal(zc_anchors_add(a, "%", 1), 1);
+    assert_int_equal(zc_anchors_add(a, "牵头单位", 12), 2);
+    assert_int_equal(zc_anchors_add(a, "牵头", 6), 0); /* known: same id */
+    assert_int_equal(zc_anchors_add(a, "", 0), -1);
+    static const char t[] = "由市局牵头单位, 达到 90 %,再牵头";
+    zc_anchor_hit *hits = NULL;
+    size_t n = 0, cap = 0;
+    assert_true(zc_anchors_find(a, t, sizeof t - 1, &hits, &n, &cap,
+                                &zc_default_mem));
+    assert_int_equal(n, 4);
+    assert_int_equal(hits[0].pos, 9);  /* 牵头, then 牵头单位 at the same */
+    assert_int_equal(hits[0].id, 0);
+    assert_int_equal(hits[1].pos, 9);
+    assert_int_equal(hits[1].id, 2);
+    assert_int_equal(hits[1].end, 21);
+    assert_int_equal(hits[2].id, 1);   /* % */
+    assert_int_equal(hits[3].id, 0);
+    size_t pct = hits[2].pos;
+    assert_memory_equal(t + pct - 4, " 90 ", 4);
+    /* reach 2 from %: the two digits, the blanks around them free */
+    assert_int_equal(zc_anchor_window_start(t, pct, 2, 0), pct - 4);
+    assert_int_equal(zc_anchor_window_start(t, pct, 2, pct - 1), pct - 1);
+    assert_int_equal(zc_anchor_window_start(t, pct, 0, 0), pct - 1);
+    /* reach 4 from 牵头: 由市局 is three characters, then the start */
+    assert_int_equal(zc_anchor_window_start(t, 9, 4, 0), 0);
+    assert_int_equal(zc_anchor_window_end(t, sizeof t - 1, 6), 6);
+    zc_free(&zc_default_mem, hits);
+    zc_anchors_free(a);
+}
+
 static void fold_keeps_circled_and_brackets(void **state)
 {
     (void)state;
@@ -329,6 +369,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fold_full_width_keeps_offsets),
         cmocka_unit_test(fold_map_round_trip),
+        cmocka_unit_test(anchors_found_and_windows),
         cmocka_unit_test(fold_keeps_circled_and_brackets),
         cmocka_unit_test(fold_traditional_and_pinyin),
         cmocka_unit_test(fold_spaces),
