@@ -146,51 +146,64 @@ static inline bool same(const char *x, const char *y, size_t n)
     return true;
 }
 
+/* The literals starting at t + i, whose first character cp is l bytes. */
+static bool hits_at(const zc_anchors *a, const char *t, size_t len, size_t i,
+                    uint32_t cp, int l, zc_anchor_hit **hits, size_t *n,
+                    size_t *cap, const zc_mem *mem)
+{
+    for (int32_t id = a->head[rank_of(a, cp)]; id >= 0; id = a->next[id]) {
+        size_t ln = a->len[id];
+        /* the first character matched already */
+        if (ln >= (size_t)l && ln <= len - i &&
+            same(t + i + l, a->lit[id] + l, ln - (size_t)l)) {
+            if (*n == *cap && !ZC_GROW(mem, *hits, *cap, *n + 1))
+                return false;
+            (*hits)[*n].pos = (uint32_t)i;
+            (*hits)[*n].end = (uint32_t)(i + ln);
+            (*hits)[*n].id = (uint16_t)id;
+            (*n)++;
+        }
+    }
+    return true;
+}
+
+const uint64_t *zc_anchors_first(const zc_anchors *a)
+{
+    return a->first;
+}
+
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
-                     zc_anchor_hit **hits, size_t *n, size_t *cap,
-                     const zc_mem *mem)
+                     const uint32_t *at, size_t nat, zc_anchor_hit **hits,
+                     size_t *n, size_t *cap, const zc_mem *mem)
 {
     *n = 0;
     if (!a || !a->n)
         return true;
-    size_t i = 0;
-    while (i < len) {
+    size_t k = 0, i = 0;
+    while (at ? k < nat : i < len) {
+        if (at)
+            i = at[k++];
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)t[i];
-        uint32_t cp;
-        int l;
-        if (c < 0x80) {
-            cp = c;
-            l = 1;
-        } else if ((c & 0xF0) == 0xE0 && i + 2 < len) {
-            cp = ((uint32_t)(c & 0x0F) << 12) |
-                 ((uint32_t)((unsigned char)t[i + 1] & 0x3F) << 6) |
-                 ((unsigned char)t[i + 2] & 0x3F);
-            l = 3;
-        } else {
-            l = zc_utf8_len(c); /* 2- and 4-byte characters: no anchors
-                                   begin with the latter; rare anyway */
-            if (l <= 0 || (size_t)l > len - i)
-                l = 1;
-            if (l != 2 || !zc_utf8_decode(t + i, len - i, &cp))
+        uint32_t cp = c;
+        int l = 1;
+        if (c >= 0x80) { /* (3-byte characters, the common case, inline) */
+            if ((c & 0xF0) == 0xE0 && len - i >= 3) {
+                cp = (uint32_t)(c & 0x0F) << 12 |
+                     (uint32_t)((unsigned char)t[i + 1] & 0x3F) << 6 |
+                     ((unsigned char)t[i + 2] & 0x3F);
+                l = 3;
+            } else if (!(l = zc_utf8_decode(t + i, len - i, &cp))) {
+                l = 1; /* not a character: no anchor starts here */
                 cp = 0;
-        }
-        if (cp && (a->first[cp / 64] >> (cp % 64)) & 1) {
-            for (int32_t id = a->head[rank_of(a, cp)]; id >= 0;
-                 id = a->next[id]) {
-                size_t ln = a->len[id];
-                /* the first character matched already */
-                if (ln >= (size_t)l && ln <= len - i &&
-                    same(t + i + l, a->lit[id] + l, ln - (size_t)l)) {
-                    if (*n == *cap && !ZC_GROW(mem, *hits, *cap, *n + 1))
-                        return false;
-                    (*hits)[*n].pos = (uint32_t)i;
-                    (*hits)[*n].end = (uint32_t)(i + ln);
-                    (*hits)[*n].id = (uint16_t)id;
-                    (*n)++;
-                }
             }
         }
-        i += (size_t)l;
+        if (cp && cp <= 0xFFFF && (a->first[cp / 64] >> (cp % 64)) & 1 &&
+            !hits_at(a, t, len, i, cp, l, hits, n, cap, mem))
+            return false;
+        if (!at)
+            i += (size_t)l;
     }
     return true;
 }

@@ -349,8 +349,11 @@ void zc_fold_free(zc_fold *f)
 {
     zc_free(f->mem, f->text);
     zc_free(f->mem, f->piece);
+    zc_free(f->mem, f->marks);
     f->text = NULL;
     f->piece = NULL;
+    f->marks = NULL;
+    f->nmarks = f->cap_marks = 0;
     f->len = f->cap = f->npiece = f->cap_piece = 0;
 }
 
@@ -441,10 +444,23 @@ static bool in_run(zc_fold *f, size_t fo, size_t so)
     return piece(f, fo, so, 0);
 }
 
+/* Note folded offset fo when f->mark has its character cp. */
+static inline bool note(zc_fold *f, uint32_t cp, size_t fo)
+{
+    if (!f->mark || cp > 0xFFFF || !((f->mark[cp / 64] >> (cp % 64)) & 1))
+        return true;
+    if (f->nmarks == f->cap_marks &&
+        !ZC_GROW(f->mem, f->marks, f->cap_marks, f->nmarks + 1))
+        return false;
+    f->marks[f->nmarks++] = (uint32_t)fo;
+    return true;
+}
+
 bool zc_fold_text(zc_fold *f, const char *s, size_t n)
 {
     f->len = 0;
     f->npiece = 0;
+    f->nmarks = 0;
     if (n >= UINT32_MAX)
         return false;
     pthread_once(&t2s_once, t2s_init);
@@ -475,6 +491,8 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
             if (c < 0x80) {
                 if (c == '(' && han)
                     break;
+                if (!note(f, c, o + (j - i)))
+                    return false;
                 han = false;
                 j++;
                 continue;
@@ -492,6 +510,8 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
                 han = false;
             else
                 break;
+            if (!note(f, cp, o + (j - i)))
+                return false;
             j += 3;
         }
         if (j > i) {
@@ -523,7 +543,7 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
         }
         uint32_t fc = fold_cp(cp);
         if (fc == cp) {
-            if (!in_run(f, o, i))
+            if (!in_run(f, o, i) || !note(f, cp, o))
                 return false;
             memcpy(out + o, s + i, (size_t)l);
             o += (size_t)l;
@@ -533,8 +553,11 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
             if ((size_t)el > (size_t)l) { /* keep the no-growth promise */
                 el = l;
                 memcpy(enc, s + i, (size_t)l);
+                fc = cp;
             }
             if (el == l ? !in_run(f, o, i) : !piece(f, o, i, (size_t)l))
+                return false;
+            if (!note(f, fc, o))
                 return false;
             memcpy(out + o, enc, (size_t)el);
             o += (size_t)el;

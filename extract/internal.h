@@ -290,10 +290,16 @@ typedef struct zc_fold {
     size_t len, cap;
     zc_fold_piece *piece;
     size_t npiece, cap_piece;
+    /* optional, set by the caller: a bitmap over the BMP of characters
+     * whose folded offsets to note in marks[] (the first characters of
+     * anchors, so anchor.c need not read the text again) */
+    const uint64_t *mark;
+    uint32_t *marks;
+    size_t nmarks, cap_marks;
 } zc_fold;
 
 void zc_fold_init(zc_fold *f, const zc_mem *mem);
-/* Fold s[0..n).  Offsets in ds/de are relative to s.  Returns false when
+/* Fold s[0..n).  Source offsets are relative to s.  Returns false when
  * out of memory or when n exceeds UINT32_MAX. */
 bool zc_fold_text(zc_fold *f, const char *s, size_t n);
 /* Source offset where a match starting at folded offset `fo` starts, and
@@ -444,10 +450,14 @@ size_t zc_anchors_count(const zc_anchors *a);
 int zc_anchors_add(zc_anchors *a, const char *s, size_t n);
 const char *zc_anchors_literal(const zc_anchors *a, size_t id);
 /* Every occurrence of every literal in t[0..len), in text order, into
- * *hits (grown as needed).  False when memory ran out. */
+ * *hits (grown as needed).  False when memory ran out.  With `at`, only
+ * at the nat offsets listed there (in order): the characters of
+ * zc_anchors_first() a fold noted. */
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
-                     zc_anchor_hit **hits, size_t *n, size_t *cap,
-                     const zc_mem *mem);
+                     const uint32_t *at, size_t nat, zc_anchor_hit **hits,
+                     size_t *n, size_t *cap, const zc_mem *mem);
+/* The first characters of the literals, a bitmap over the BMP. */
+const uint64_t *zc_anchors_first(const zc_anchors *a);
 /* Where a window ending at an anchor found at `pos` begins (no earlier
  * than `floor`: callers that need no more save the walk back); where it
  * ends for an anchor ending at `end`. */

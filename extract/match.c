@@ -173,6 +173,9 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     if (!m->mctx_win)
         goto fail;
     m->scan_all = opt && opt->scan_all;
+    /* the fold notes where anchors may begin (anchor.c) */
+    if (!m->scan_all && zc_anchors_count(zc_rules_anchors(rules)))
+        m->fold.mark = zc_anchors_first(zc_rules_anchors(rules));
     size_t nr = zc_rules_n(rules);
     size_t na = zc_anchors_count(zc_rules_anchors(rules)), nar = 0;
     for (size_t i = 0; i < nr; i++)
@@ -379,8 +382,8 @@ static zc_status find_anchors(zc_matcher *m)
     if (m->scan_all)
         return ZC_OK;
     if (!zc_anchors_find(zc_rules_anchors(m->rules), m->fold.text,
-                         m->fold.len, &m->hits, &m->nhits, &m->cap_hits,
-                         m->mem))
+                         m->fold.len, m->fold.marks, m->fold.nmarks,
+                         &m->hits, &m->nhits, &m->cap_hits, m->mem))
         return ZC_ERR_NOMEM;
     size_t total = 0; /* count per rule, then place (a counting sort) */
     for (size_t k = 0; k < m->nhits; k++) {

@@ -77,7 +77,7 @@ static void anchors_found_and_windows(void **state)
     static const char t[] = "由市局牵头单位, 达到 90 %,再牵头";
     zc_anchor_hit *hits = NULL;
     size_t n = 0, cap = 0;
-    assert_true(zc_anchors_find(a, t, sizeof t - 1, &hits, &n, &cap,
+    assert_true(zc_anchors_find(a, t, sizeof t - 1, NULL, 0, &hits, &n, &cap,
                                 &zc_default_mem));
     assert_int_equal(n, 4);
     assert_int_equal(hits[0].pos, 9);  /* 牵头, then 牵头单位 at the same */
@@ -88,6 +88,24 @@ static void anchors_found_and_windows(void **state)
     assert_int_equal(hits[2].id, 1);   /* % */
     assert_int_equal(hits[3].id, 0);
     size_t pct = hits[2].pos;
+    /* the same through a fold that notes the first characters */
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    f.mark = zc_anchors_first(a);
+    assert_true(zc_fold_text(&f, t, sizeof t - 1));
+    assert_int_equal(f.nmarks, 3); /* 牵, %, 牵 */
+    zc_anchor_hit *h2 = NULL;
+    size_t n2 = 0, cap2 = 0;
+    assert_true(zc_anchors_find(a, f.text, f.len, f.marks, f.nmarks, &h2,
+                                &n2, &cap2, &zc_default_mem));
+    assert_int_equal(n2, n);
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(h2[k].pos, hits[k].pos);
+        assert_int_equal(h2[k].end, hits[k].end);
+        assert_int_equal(h2[k].id, hits[k].id);
+    }
+    zc_free(&zc_default_mem, h2);
+    zc_fold_free(&f);
     assert_memory_equal(t + pct - 4, " 90 ", 4);
     /* reach 2 from %: the two digits, the blanks around them free */
     assert_int_equal(zc_anchor_window_start(t, pct, 2, 0), pct - 4);
