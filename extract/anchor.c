@@ -216,20 +216,29 @@ static bool blank(char c)
 size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
                               size_t floor)
 {
+    const unsigned char *u = (const unsigned char *)t;
     size_t i = pos;
     unsigned counted = 0;
     while (i > floor) {
-        size_t j = i - 1; /* back to the start of the character */
-        while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
-            j--;
-        if (!blank(t[j])) {
-            if (counted == reach)
-                break;
-            counted++;
+        size_t j;
+        if (i >= 3 && (u[i - 3] & 0xF0) == 0xE0 && (u[i - 2] & 0xC0) == 0x80 &&
+            (u[i - 1] & 0xC0) == 0x80) {
+            j = i - 3; /* a CJK character, never blank: the common case */
+        } else {
+            j = i - 1; /* back to the start of the character */
+            while (j > 0 && (u[j] & 0xC0) == 0x80 && i - j < 4)
+                j--;
+            if (blank(t[j])) {
+                i = j;
+                continue;
+            }
         }
+        if (counted == reach)
+            break;
+        counted++;
         i = j;
     }
-    return i;
+    return i < floor ? floor : i;
 }
 
 size_t zc_anchor_window_end(const char *t, size_t len, size_t end)
