@@ -73,6 +73,12 @@ bool tool_html_name(const char *path);
 int tool_worker_convert(tool_worker *w, FILE *in, const char *path, FILE *out,
                         tool_summary *sum, char *err, size_t errlen);
 
+/* The same for a file descriptor, read with read(2) into the worker's
+ * buffer (no FILE per document; the batch path for regular files). */
+int tool_worker_convert_fd(tool_worker *w, int fd, const char *path,
+                           FILE *out, tool_summary *sum, char *err,
+                           size_t errlen);
+
 /* Convert FILE/DIR arguments: directories are walked recursively.
  * Returns the exit code for the whole run. */
 int tool_batch(const tool_opts *o, const zc_rules *rules, char **args,
