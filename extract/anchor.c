@@ -71,10 +71,20 @@ size_t zc_anchors_count(const zc_anchors *a)
     return a ? a->n : 0;
 }
 
+/* Bits set in x (baseline x86-64 has no popcnt instruction: without it
+ * __builtin_popcountll is a call into libgcc) */
+static inline unsigned bits_set(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555u);
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+    return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
 static size_t rank_of(const zc_anchors *a, uint32_t cp)
 {
     uint64_t below = a->first[cp / 64] & (((uint64_t)1 << (cp % 64)) - 1);
-    return a->rank[cp / 64] + (size_t)__builtin_popcountll(below);
+    return a->rank[cp / 64] + bits_set(below);
 }
 
 /* A new first character: its chain's head goes in at its rank. */

@@ -91,6 +91,7 @@ struct zc_matcher {
      * into hits), filled per group through the rules of each anchor:
      * arule[arule_at[id] .. arule_at[id + 1]) */
     uint32_t *rhit, *rhit_at, *arule, *arule_at;
+    uint32_t *rcur; /* per rule: where its last may_match() stopped    */
     size_t cap_rhit;
 
     cand *c;
@@ -125,6 +126,8 @@ struct zc_matcher {
     size_t cap_last;
     size_t *ev;       /* conventions and table headers among m->c      */
     size_t cap_ev;
+    signed char *review; /* per node: under a review heading? -1: ask   */
+    size_t cap_review;
 
     /* document-wide state: conventions in force (the once_* ones for the
      * next clause only), and whether a 责任单位 table header was seen */
@@ -181,9 +184,10 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     for (size_t i = 0; i < nr; i++)
         nar += zc_rules_at(rules, i)->n_anchors;
     m->rhit_at = zc_malloc(mem, (nr + 1) * sizeof *m->rhit_at);
+    m->rcur = zc_malloc(mem, (nr + 1) * sizeof *m->rcur);
     m->arule_at = zc_malloc(mem, (na + 1) * sizeof *m->arule_at);
     m->arule = zc_malloc(mem, (nar + 1) * sizeof *m->arule);
-    if (!m->rhit_at || !m->arule_at || !m->arule)
+    if (!m->rhit_at || !m->rcur || !m->arule_at || !m->arule)
         goto fail;
     nar = 0;
     for (size_t id = 0; id < na; id++) {
@@ -260,9 +264,11 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->last_end);
     zc_free(mem, m->hits);
     zc_free(mem, m->ev);
+    zc_free(mem, m->review);
     zc_free(mem, m->by_tf);
     zc_free(mem, m->rhit);
     zc_free(mem, m->rhit_at);
+    zc_free(mem, m->rcur);
     zc_free(mem, m->arule);
     zc_free(mem, m->arule_at);
     zc_free(mem, m);
@@ -406,6 +412,7 @@ static zc_status find_anchors(zc_matcher *m)
     for (size_t i = nr; i > 0; i--) /* placing moved each start on */
         m->rhit_at[i] = m->rhit_at[i - 1];
     m->rhit_at[0] = 0;
+    memcpy(m->rcur, m->rhit_at, nr * sizeof *m->rcur);
     return ZC_OK;
 }
 
@@ -422,14 +429,25 @@ static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a,
     while (a0 > 0 && (t[a0 - 1] == ' ' || t[a0 - 1] == '\t' ||
                       t[a0 - 1] == '\n' || t[a0 - 1] == '\r'))
         a0--;
-    size_t lo = m->rhit_at[ri], hi = m->rhit_at[ri + 1];
-    while (lo < hi) { /* the first hit that may end at or after a0 */
-        size_t mid = (lo + hi) / 2;
-        if (m->hits[m->rhit[mid]].pos + ZC_MAX_ANCHOR_LEN < a0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* the first hit that may end at or after a0: lookups mostly move
+     * forward through a section, so on from the last one's answer */
+    size_t lo = m->rcur[ri], hi = m->rhit_at[ri + 1];
+    if (lo > m->rhit_at[ri] &&
+        m->hits[m->rhit[lo - 1]].pos + ZC_MAX_ANCHOR_LEN >= a0) {
+        hi = lo; /* back: search what lies before */
+        lo = m->rhit_at[ri];
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (m->hits[m->rhit[mid]].pos + ZC_MAX_ANCHOR_LEN < a0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    } else {
+        while (lo < hi && m->hits[m->rhit[lo]].pos + ZC_MAX_ANCHOR_LEN < a0)
+            lo++;
     }
+    m->rcur[ri] = (uint32_t)lo;
     for (size_t k = lo; k < m->rhit_at[ri + 1]; k++) {
         const zc_anchor_hit *x = &m->hits[m->rhit[k]];
         if (x->pos >= b)
@@ -1537,10 +1555,11 @@ static const char *op_in(zc_matcher *m, zc_field f, size_t a, size_t b)
 static bool review_context(zc_matcher *m, size_t node)
 {
     const zc_group *g = m->g;
-    for (long i = (long)node; i >= 0; i = g->nodes[i].parent) {
-        const zc_node *nd = &g->nodes[i];
-        if (nd->level == 0)
-            break;
+    if (m->review[node] >= 0) /* known: every target of a node asks */
+        return m->review[node];
+    bool review = false;
+    const zc_node *nd = &g->nodes[node];
+    if (nd->level > 0) {
         /* the heading: the first line of the node, folded */
         size_t a = nd->start - g->base - m->off0;
         size_t fa = zc_fold_from_src(&m->fold, a);
@@ -1555,11 +1574,12 @@ static bool review_context(zc_matcher *m, size_t node)
             chars++;
         }
         size_t s, e;
-        if (vocab(m, ZC_RT_REVIEW, ZC_FIELD_TARGETS, fa, fb, false, false,
-                  &s, &e))
-            return true;
+        review = vocab(m, ZC_RT_REVIEW, ZC_FIELD_TARGETS, fa, fb, false,
+                       false, &s, &e) ||
+                 (nd->parent >= 0 && review_context(m, (size_t)nd->parent));
     }
-    return false;
+    m->review[node] = review;
+    return review;
 }
 
 static zc_status do_targets(zc_matcher *m)
@@ -1791,6 +1811,9 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
     size_t ndl = m->ndl;
     DISTRIBUTE(m, m->dl, ndl, m->dl_out, m->capdl_out, out, deadlines,
                n_deadlines);
+    if (!ZC_GROW(m->mem, m->review, m->cap_review, g->n_nodes))
+        return ZC_ERR_NOMEM;
+    memset(m->review, -1, g->n_nodes);
     if ((st = do_targets(m)) != ZC_OK)
         return st;
     size_t ntg = m->ntg;
