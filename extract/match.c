@@ -32,13 +32,15 @@
 #include <string.h>
 
 #define UNSET ((size_t)-1)
+#define GUNSET UINT32_MAX /* a group that took no part (folded texts are
+                             shorter than UINT32_MAX: zc_matcher_run) */
 
 /* A rule's match, in folded offsets. */
 typedef struct cand {
     const zc_rule *rule;
     size_t rule_index;
     size_t s, e;                    /* the value                      */
-    size_t gs[ZC_G_COUNT], ge[ZC_G_COUNT];
+    uint32_t gs[ZC_G_COUNT], ge[ZC_G_COUNT]; /* GUNSET: not in the match */
 } cand;
 
 /* An assignment being built: units are indices into m->units until the
@@ -584,14 +586,14 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
         for (int k = 0; k < ZC_G_COUNT; k++) {
             size_t a, b;
             if (ru->grp[k] && grp(m, ru, (zc_gname)k, &a, &b)) {
-                c->gs[k] = a;
-                c->ge[k] = b;
+                c->gs[k] = (uint32_t)a;
+                c->ge[k] = (uint32_t)b;
             } else {
-                c->gs[k] = c->ge[k] = UNSET;
+                c->gs[k] = c->ge[k] = GUNSET;
             }
         }
-        c->s = c->gs[ZC_G_VALUE] != UNSET ? c->gs[ZC_G_VALUE] : s;
-        c->e = c->gs[ZC_G_VALUE] != UNSET ? c->ge[ZC_G_VALUE] : e;
+        c->s = c->gs[ZC_G_VALUE] != GUNSET ? c->gs[ZC_G_VALUE] : s;
+        c->e = c->gs[ZC_G_VALUE] != GUNSET ? c->ge[ZC_G_VALUE] : e;
         /* an item's text never ends in blanks a pattern's \s* took
          * (2023年12月底 | in a table row) */
         while (c->e > c->s && (F(m)[c->e - 1] == ' ' ||
@@ -1046,7 +1048,7 @@ static zc_status add_units(zc_matcher *m, const ulist *L, zc_role want,
  * before the clause being processed). */
 static void apply_convention(zc_matcher *m, const cand *c)
 {
-    bool later = c->gs[ZC_G_SCOPE] != UNSET;
+    bool later = c->gs[ZC_G_SCOPE] != GUNSET;
     if (c->rule->convention == ZC_CONV_FIRST_IS_LEAD) {
         if (later)
             m->first_is_lead = true;
@@ -1228,7 +1230,7 @@ static zc_status do_assignments(zc_matcher *m)
         ulist L;
         L.n = 0;
         L.bad = false;
-        if (c->gs[ZC_G_BODY] != UNSET)
+        if (c->gs[ZC_G_BODY] != GUNSET)
             parse_body(m, &L, c->gs[ZC_G_BODY], c->ge[ZC_G_BODY]);
         static const struct {
             zc_gname g;
@@ -1238,7 +1240,7 @@ static zc_status do_assignments(zc_matcher *m)
                      {ZC_G_COOP, ZC_ROLE_COOP},
                      {ZC_G_LIST, ZC_ROLE_RESP}};
         for (size_t k = 0; k < 4; k++)
-            if (c->gs[lists[k].g] != UNSET)
+            if (c->gs[lists[k].g] != GUNSET)
                 parse_list(m, &L, c->gs[lists[k].g], c->ge[lists[k].g],
                            lists[k].r, ru->validate_units);
         if (L.bad || L.n == 0)
@@ -1342,7 +1344,7 @@ static int read_year(zc_matcher *m, size_t a, size_t b)
 
 static int read_int(zc_matcher *m, const cand *c, zc_gname gn)
 {
-    if (c->gs[gn] == UNSET)
+    if (c->gs[gn] == GUNSET)
         return -1;
     double v;
     size_t a = c->gs[gn], b = c->ge[gn];
@@ -1364,9 +1366,9 @@ static zc_status do_deadlines(zc_matcher *m)
         const zc_rule *ru = c->rule;
         zc_date_parts p;
         zc_date_parts_init(&p);
-        if (c->gs[ZC_G_Y] != UNSET)
+        if (c->gs[ZC_G_Y] != GUNSET)
             p.y = read_year(m, c->gs[ZC_G_Y], c->ge[ZC_G_Y]);
-        if (c->gs[ZC_G_Y2] != UNSET)
+        if (c->gs[ZC_G_Y2] != GUNSET)
             p.y2 = read_year(m, c->gs[ZC_G_Y2], c->ge[ZC_G_Y2]);
         p.m = read_int(m, c, ZC_G_M);
         p.d = read_int(m, c, ZC_G_D);
@@ -1374,15 +1376,15 @@ static zc_status do_deadlines(zc_matcher *m)
         p.d2 = read_int(m, c, ZC_G_D2);
         p.q = read_int(m, c, ZC_G_Q);
         p.q2 = read_int(m, c, ZC_G_Q2);
-        if (c->gs[ZC_G_H] != UNSET)
+        if (c->gs[ZC_G_H] != GUNSET)
             p.h = !memcmp(F(m) + c->gs[ZC_G_H], "\xE4\xB8\x8B", 3) ? 2 : 1;
-        p.end = c->gs[ZC_G_END] != UNSET;
-        p.pre = c->gs[ZC_G_PRE] != UNSET;
-        if (c->gs[ZC_G_FYP] != UNSET) {
+        p.end = c->gs[ZC_G_END] != GUNSET;
+        p.pre = c->gs[ZC_G_PRE] != GUNSET;
+        if (c->gs[ZC_G_FYP] != GUNSET) {
             int f = read_int(m, c, ZC_G_FYP);
             p.fyp = f > 0 ? f : 0;
         }
-        if (c->gs[ZC_G_N] != UNSET) {
+        if (c->gs[ZC_G_N] != GUNSET) {
             double v;
             if (zc_read_number(F(m) + c->gs[ZC_G_N],
                                c->ge[ZC_G_N] - c->gs[ZC_G_N], &v))
@@ -1390,7 +1392,7 @@ static zc_status do_deadlines(zc_matcher *m)
         }
         if (ru->amount_unit)
             p.u = ru->amount_unit;
-        else if (c->gs[ZC_G_U] != UNSET)
+        else if (c->gs[ZC_G_U] != GUNSET)
             p.u = zc_duration_unit(F(m) + c->gs[ZC_G_U],
                                    c->ge[ZC_G_U] - c->gs[ZC_G_U]);
         if (p.y == -2 || p.y2 == -2 || p.m == -2 || p.d == -2 ||
@@ -1594,14 +1596,14 @@ static zc_status do_targets(zc_matcher *m)
         double v, v2;
         /* a user rule may leave (?<num>) out of the alternative that
          * matched: (?<num>[0-9]+)%|个百分点 - no figure, no target */
-        if (c->gs[ZC_G_NUM] == UNSET)
+        if (c->gs[ZC_G_NUM] == GUNSET)
             continue;
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
             continue;
         v *= ru->scale;
         v2 = v;
-        if (c->gs[ZC_G_NUM2] != UNSET &&
+        if (c->gs[ZC_G_NUM2] != GUNSET &&
             zc_read_number(F(m) + c->gs[ZC_G_NUM2],
                            c->ge[ZC_G_NUM2] - c->gs[ZC_G_NUM2], &v2))
             v2 *= ru->scale;
@@ -1663,7 +1665,7 @@ static zc_status do_quantities(zc_matcher *m)
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
         double v;
-        if (c->gs[ZC_G_NUM] == UNSET) /* see do_targets */
+        if (c->gs[ZC_G_NUM] == GUNSET) /* see do_targets */
             continue;
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
