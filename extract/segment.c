@@ -480,6 +480,18 @@ static bool in_heading(const zc_segmenter *s, size_t at)
     return chars >= 2;
 }
 
+/* Not an item_boundary(): after such a character only 第 or an opening
+ * parenthesis (glued to a heading) can start a marker.  Han and most
+ * other CJK code points answer without the switch. */
+static inline bool plain(uint32_t cp)
+{
+    if (cp >= 0x3016 && cp <= 0xFEFE)
+        return true;
+    if (cp >= 'A' && cp <= 'z' && cp != '[' && cp != ']' && cp != '|')
+        return true;
+    return !item_boundary(cp);
+}
+
 /* Scan forward as far as the look-ahead allows. */
 static void scan(zc_segmenter *s, bool final)
 {
@@ -492,6 +504,21 @@ static void scan(zc_segmenter *s, bool final)
         const char *p = t + (s->pos - s->base);
         uint32_t cp;
         int len = zc_utf8_decode(p, avail, &cp);
+        /* fast path: the run of characters where nothing can start (the
+         * loop below would decide the same, one call at a time) */
+        if (len > 0 && plain(s->prev) && cp != '(' && cp != 0xFF08 &&
+            cp != 0x7B2C) {
+            size_t stop = final ? end : end - ZC_SCAN_LOOKAHEAD + 1;
+            do {
+                s->prev = cp;
+                s->pos += (size_t)len;
+                if (s->pos >= stop || !plain(cp))
+                    break;
+                p += len;
+                len = zc_utf8_decode(p, end - s->pos, &cp);
+            } while (len > 0 && cp != '(' && cp != 0xFF08 && cp != 0x7B2C);
+            continue;
+        }
         if (len == 0) {
             len = 1;
             cp = 0xFFFD;
