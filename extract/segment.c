@@ -508,15 +508,29 @@ static void scan(zc_segmenter *s, bool final)
          * loop below would decide the same, one call at a time) */
         if (len > 0 && plain(s->prev) && cp != '(' && cp != 0xFF08 &&
             cp != 0x7B2C) {
-            size_t stop = final ? end : end - ZC_SCAN_LOOKAHEAD + 1;
-            do {
-                s->prev = cp;
-                s->pos += (size_t)len;
-                if (s->pos >= stop || !plain(cp))
+            const char *q = p + len, *last = p;
+            const char *qstop = t + ((final ? end : end - ZC_SCAN_LOOKAHEAD + 1) -
+                                     s->base);
+            const char *qend = t + (end - s->base);
+            while (plain(cp) && q < qstop) {
+                /* lead bytes E4-EE: U+4000-U+EFFF, all plain; only 第
+                 * (E7 AC AC) needs a look */
+                unsigned char c = (unsigned char)*q;
+                if (c >= 0xE4 && c <= 0xEE && qend - q >= 3 &&
+                    !(c == 0xE7 && (unsigned char)q[1] == 0xAC &&
+                      (unsigned char)q[2] == 0xAC)) {
+                    last = q;
+                    q += 3;
+                    continue;
+                }
+                len = zc_utf8_decode(q, (size_t)(qend - q), &cp);
+                if (len <= 0 || cp == '(' || cp == 0xFF08 || cp == 0x7B2C)
                     break;
-                p += len;
-                len = zc_utf8_decode(p, end - s->pos, &cp);
-            } while (len > 0 && cp != '(' && cp != 0xFF08 && cp != 0x7B2C);
+                last = q;
+                q += len;
+            }
+            zc_utf8_decode(last, (size_t)(q - last), &s->prev);
+            s->pos = s->base + (size_t)(q - t);
             continue;
         }
         if (len == 0) {
