@@ -130,12 +130,23 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 static void jw_strn(jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
     jw_raw(w, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+            continue;
         if (c >= 0x80) {
-            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            /* most section text is CJK: a lead byte E1-EC or EE-EF and
+             * two continuation bytes is always a valid 3-byte sequence
+             * (E0 could be overlong, ED a surrogate: utf8_seq decides) */
+            if (c >= 0xE1 && c != 0xED && c <= 0xEF && n - i > 2 &&
+                (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+                i += 2;
+                continue;
+            }
+            size_t k = utf8_seq(u + i, n - i);
             if (k) {
                 i += k - 1;
                 continue;
@@ -145,8 +156,6 @@ static void jw_strn(jw *w, const char *s, size_t n)
             jw_raw(w, "\xEF\xBF\xBD", 3);
             continue;
         }
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
         jw_raw(w, s + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
@@ -210,7 +219,20 @@ static void jw_num(jw *w, double d)
     /* the range test first: converting a double beyond long long's range
      * is undefined behaviour (a rule with scale: 1e30, UBSan) */
     if (fabs(d) < 1e15 && d == (double)(long long)d) {
-        snprintf(b, sizeof b, "%lld", (long long)d);
+        /* "%lld" by hand: spans and numbers are most of the values, and
+         * snprintf was a tenth of the writer's time */
+        long long v = (long long)d;
+        unsigned long long a = v < 0 ? 0 - (unsigned long long)v
+                                     : (unsigned long long)v;
+        char *e = b + sizeof b, *q = e;
+        do {
+            *--q = (char)('0' + a % 10);
+            a /= 10;
+        } while (a);
+        if (v < 0)
+            *--q = '-';
+        jw_raw(w, q, (size_t)(e - q));
+        return;
     } else {
         snprintf(b, sizeof b, "%.15g", d);
         if (strtod(b, NULL) != d)
