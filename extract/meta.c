@@ -172,6 +172,68 @@ static int match_at(zc_meta *m, int which, const char *s, size_t n,
     return rc;
 }
 
+/* May cp be \s (PCRE2_UCP: White_Space)?  A superset. */
+static bool may_be_space(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+           (cp >= 0x2000 && cp <= 0x205F) || cp == 0x3000;
+}
+
+/* P_DOCNUM from `from`.  The pattern starts with \p{Han}{1,15}, so PCRE2
+ * tries it at every Han character of the preamble, each time up to 15
+ * ways; it was most of the metadata's time.  A match is at most 15
+ * characters, then \s*, then one of the brackets 〔[［(（【 followed by
+ * \s* and a year digit.  So no match starts more than 15 characters
+ * before the spaces in front of the first such bracket (a match holding
+ * a later bracket starts later still: the spaces in front of that one
+ * end at or after this bracket): the search starts there, with the same
+ * leftmost result.  (\p{Han} also takes CJK punctuation, by its script
+ * extensions: only the count is relied on, never what the 15 are.) */
+static int match_docnum(zc_meta *m, const char *s, size_t n, size_t from)
+{
+    size_t i = from;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t bl = 0;
+        if (c == '(' || c == '[')
+            bl = 1;
+        else if (n - i >= 3 &&
+                 ((c == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0x94 ||    /* 〔 */
+                    (unsigned char)s[i + 2] == 0x90)) ||  /* 【 */
+                  (c == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+                   ((unsigned char)s[i + 2] == 0xBB ||    /* ［ */
+                    (unsigned char)s[i + 2] == 0x88))))   /* （ */
+            bl = 3;
+        if (!bl) {
+            i++;
+            continue;
+        }
+        uint32_t next;
+        zc_utf8_decode(s + i + bl, n - i - bl, &next);
+        if (!may_be_space(next) && next != '1' && next != '2' &&
+            next != 0xFF11 && next != 0xFF12) { /* １ ２ */
+            i += bl;
+            continue;
+        }
+        size_t a = i;
+        uint32_t cp;
+        while (a > from) {
+            size_t p = zc_utf8_prev(s, a);
+            zc_utf8_decode(s + p, a - p, &cp);
+            if (!may_be_space(cp))
+                break;
+            a = p;
+        }
+        for (int k = 0; k < 15 && a > from; k++)
+            a = zc_utf8_prev(s, a);
+        return match_at(m, P_DOCNUM, s, n, a);
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
 static bool group(zc_meta *m, int which, const char *name, size_t *a,
                   size_t *b)
 {
@@ -988,7 +1050,7 @@ bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
     if (!m->doc.doc_number) {
         /* the first 文号 not cited in brackets or after 《…》 */
         size_t from = 0, fallback_a = 0, fallback_b = 0;
-        while (from < n && match_at(m, P_DOCNUM, s, n, from) > 0) {
+        while (from < n && match_docnum(m, s, n, from) > 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
             a = ov[0];
             b = ov[1];
