@@ -311,8 +311,10 @@ static bool only_words(const char *s, size_t n)
         unsigned char b = (unsigned char)s[i];
         for (size_t j = 0; j < sizeof words / sizeof words[0]; j++) {
             const word *w = &words[j];
+            /* every word is two bytes or more: two cheap compares
+             * leave about one candidate for memcmp */
             if ((unsigned char)w->w[0] == b && w->len <= n - i &&
-                !memcmp(s + i, w->w, w->len)) {
+                w->w[1] == s[i + 1] && !memcmp(s + i, w->w, w->len)) {
                 strong |= w->strong;
                 m = w->len;
                 break;
@@ -471,7 +473,19 @@ static void gloss_put(zc_clean *c, const char *s, size_t n)
     while (i < n) {
         unsigned char b = (unsigned char)s[i];
         if (!c->n_gl && b != '(' && b != 0xEF) {
+            /* outside a gloss only "(" or "（" (EF BC 88) matters: skip
+             * to the next "(" or EF, eight bytes at a time */
             i++;
+            while (n - i >= 8) {
+                uint64_t v;
+                memcpy(&v, s + i, 8);
+                const uint64_t ones = 0x0101010101010101u,
+                               high = 0x8080808080808080u;
+                uint64_t p = v ^ (ones * '('), e = v ^ (ones * 0xEF);
+                if (((p - ones) & ~p & high) | ((e - ones) & ~e & high))
+                    break;
+                i += 8;
+            }
             continue;
         }
         uint32_t cp;
