@@ -181,19 +181,21 @@ static bool may_be_space(uint32_t cp)
            (cp >= 0x2000 && cp <= 0x205F) || cp == 0x3000;
 }
 
-/* P_DOCNUM from `from`.  The pattern starts with \p{Han}{1,15}, so PCRE2
- * tries it at every Han character of the preamble, each time up to 15
- * ways; it was most of the metadata's time.  A match is at most 15
- * characters, then \s*, then one of the brackets 〔[［(（【 followed by
- * \s* and a year digit.  So no match starts more than 15 characters
- * before the spaces in front of the first such bracket (a match holding
- * a later bracket starts later still: the spaces in front of that one
- * end at or after this bracket): the search starts there, with the same
- * leftmost result.  (\p{Han} also takes CJK punctuation, by its script
- * extensions: only the count is relied on, never what the 15 are.) */
+/* P_DOCNUM from `from`, as match_at() would find it.  The pattern starts
+ * with \p{Han}{1,15}, so PCRE2 tried it at every Han character of the
+ * preamble, up to 15 ways each: most of the metadata's time.  But a
+ * match is at most 15 characters, then \s*, then one of the brackets
+ * 〔[［(（【 followed by \s* and a year digit (a "viable" bracket).  So
+ * a match holding bracket B starts no earlier than 15 characters before
+ * the spaces in front of B, and no later than B; a match holding a later
+ * bracket starts after B (B is no space).  Only those few positions
+ * before each viable bracket are tried, anchored, in order: the first
+ * that matches is the leftmost match, the one an unanchored search
+ * returns.  (\p{Han} also takes CJK punctuation, by its script
+ * extensions: only the count of 15 is relied on, not what they are.) */
 static int match_docnum(zc_meta *m, const char *s, size_t n, size_t from)
 {
-    size_t i = from;
+    size_t i = from, tried = from; /* positions before `tried` failed */
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         size_t bl = 0;
@@ -220,16 +222,25 @@ static int match_docnum(zc_meta *m, const char *s, size_t n, size_t from)
         }
         size_t a = i;
         uint32_t cp;
-        while (a > from) {
+        while (a > tried) {
             size_t p = zc_utf8_prev(s, a);
             zc_utf8_decode(s + p, a - p, &cp);
             if (!may_be_space(cp))
                 break;
             a = p;
         }
-        for (int k = 0; k < 15 && a > from; k++)
+        for (int k = 0; k < 15 && a > tried; k++)
             a = zc_utf8_prev(s, a);
-        return match_at(m, P_DOCNUM, s, n, a);
+        for (; a <= i; a += (size_t)zc_utf8_len((unsigned char)s[a])) {
+            int rc = pcre2_match(m->re[P_DOCNUM], (PCRE2_SPTR)s, n, a,
+                                 PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, m->md,
+                                 NULL);
+            if (rc == PCRE2_ERROR_NOMEMORY)
+                m->oom = true;
+            if (rc != PCRE2_ERROR_NOMATCH)
+                return rc;
+        }
+        tried = i += bl;
     }
     return PCRE2_ERROR_NOMATCH;
 }
@@ -775,7 +786,7 @@ static bool wrapper_inner(const char *t, char *out, size_t cap)
 static size_t unwrap_title(zc_meta *m, char *cand, size_t k)
 {
     /* a 文号 glued in front: 京政办发〔2016〕26号《…》 */
-    if (match_at(m, P_DOCNUM, cand, k, 0) > 0 &&
+    if (match_docnum(m, cand, k, 0) > 0 &&
         pcre2_get_ovector_pointer(m->md)[0] == 0) {
         size_t d = pcre2_get_ovector_pointer(m->md)[1];
         memmove(cand, cand + d, k - d + 1);
