@@ -49,6 +49,7 @@
  *   times its input (one U+FFFD per invalid byte).
  */
 #include "internal.h"
+#include "utf8_block.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -277,6 +278,12 @@ static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
              * tab, LF, other controls but CR and NUL, common 3-byte
              * sequences); the code below decides the rest */
             size_t lim = n < stop ? n : stop;
+            while (lim - i >= ZC_BLOCK) {
+                size_t step = zc_plain_block(s + i, true, '\r', 0, NULL);
+                if (!step)
+                    break;
+                i += step;
+            }
             while (i < lim) {
                 unsigned char b = s[i];
                 if (b < 0x80 && b != '\r' && b != 0)
@@ -607,6 +614,15 @@ static size_t utf8_errors(const unsigned char *s, size_t n, bool final,
     size_t i = 0, bad = 0, b;
     *two = *latin = *longer = 0;
     while (i < n) {
+        size_t k3 = 0;
+        size_t step = n - i >= ZC_BLOCK
+                          ? zc_plain_block(s + i, true, 0, 0, &k3)
+                          : 0;
+        if (step) {
+            *longer += k3;
+            i += step;
+            continue;
+        }
         if (s[i] < 0x80) {
             i++;
             continue;
@@ -684,6 +700,10 @@ static enc choose_text(const unsigned char *s, size_t n, bool final,
 {
     size_t two, latin, longer;
     size_t u = utf8_errors(s, n, final, &two, &latin, &longer);
+    if (u == 0 && two <= latin + longer) {
+        *bad = 0; /* what the rules below give whatever GB18030 scores */
+        return ENC_UTF8;
+    }
     size_t g = gb18030_errors(s, n, final);
     if (u == 0 && g == 0 && two > latin + longer) {
         *bad = 0;

@@ -13,6 +13,7 @@
  * known only at the end of a streamed document.
  */
 #include "extract_json.h"
+#include "utf8_block.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -146,6 +147,16 @@ static void jw_strn(jw *w, const char *s, size_t n)
     jw_raw(w, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
+        /* section text, written once per level it is nested in, is
+         * most of the output: whole blocks of it need no escape */
+        while (n - i >= ZC_BLOCK) {
+            size_t step = zc_plain_block(u + i, false, '"', '\\', NULL);
+            if (!step)
+                break;
+            i += step;
+        }
+        if (i >= n)
+            break;
         unsigned char c = u[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
             continue;
