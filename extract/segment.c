@@ -492,6 +492,23 @@ static inline bool plain(uint32_t cp)
     return !item_boundary(cp);
 }
 
+/* Han characters a marker (第, a Chinese numeral) or a run-in item
+ * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c. */
+static bool han_starter(uint32_t cp)
+{
+    switch (cp) {
+    case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
+    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D:
+    case 0x96F6: /* 一 二 两 三 四 五 六 七 八 九 零 */
+    case 0x5341: case 0x767E: case 0x5343: /* 十 百 千 */
+    case 0x7B2C: /* 第 */
+    case 0x9996: case 0x5176: case 0x518D: case 0x6700: /* 首 其 再 最 */
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Scan forward as far as the look-ahead allows. */
 static void scan(zc_segmenter *s, bool final)
 {
@@ -536,6 +553,13 @@ static void scan(zc_segmenter *s, bool final)
         if (len == 0) {
             len = 1;
             cp = 0xFFFD;
+        }
+        /* after a boundary, mostly a Han character no marker or run-in
+         * item starts with: zc_scan_marker and zc_scan_item would say no */
+        if (cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(cp)) {
+            s->prev = cp;
+            s->pos += (size_t)len;
+            continue;
         }
         zc_marker m;
         bool boundary = zc_marker_boundary(s->prev) || s->prev == '\n';
