@@ -492,6 +492,48 @@ static inline bool plain(uint32_t cp)
     return !item_boundary(cp);
 }
 
+/* The scanner's fast path over runs of Han characters, 16 bytes at a
+ * time where SSE2 is there (every x86-64).  s is at a character start,
+ * with HAN_BLOCK_NEED bytes before the scan limit.  If the 16 bytes hold
+ * only characters with lead bytes E4-EE (U+4000-U+EFFF: no boundary)
+ * and no 第 (E7 AC AC), returns how far those characters reach (the
+ * last may end up to two bytes after the block) and the offset of the
+ * last one; else 0. */
+#define HAN_BLOCK_NEED 18
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline size_t han_block(const char *s, size_t *lastoff)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 2));
+    /* as signed bytes: E4-EE are -28 to -18, 80-BF below -64 */
+    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(-17)));
+    __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
+    __m128i di = _mm_and_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
+        _mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)),
+                      _mm_cmpeq_epi8(x2, _mm_set1_epi8((char)0xAC))));
+    unsigned l = (unsigned)_mm_movemask_epi8(lead);
+    if (_mm_movemask_epi8(_mm_or_si128(lead, cont)) != 0xFFFF ||
+        _mm_movemask_epi8(di) || !(l & 1))
+        return 0;
+    unsigned p = 15;
+    while (!(l >> p & 1))
+        p--;
+    *lastoff = p;
+    return p + 3;
+}
+#else
+static inline size_t han_block(const char *s, size_t *lastoff)
+{
+    (void)s, (void)lastoff;
+    return 0;
+}
+#endif
+
 /* Han characters a marker (第, a Chinese numeral) or a run-in item
  * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c. */
 static bool han_starter(uint32_t cp)
@@ -530,6 +572,14 @@ static void scan(zc_segmenter *s, bool final)
                                      s->base);
             const char *qend = t + (end - s->base);
             while (plain(cp) && q < qstop) {
+                size_t lastoff, k = qstop - q >= HAN_BLOCK_NEED
+                                        ? han_block(q, &lastoff)
+                                        : 0;
+                if (k) {
+                    last = q + lastoff;
+                    q += k;
+                    continue;
+                }
                 /* lead bytes E4-EE: U+4000-U+EFFF, all plain; only 第
                  * (E7 AC AC) needs a look */
                 unsigned char c = (unsigned char)*q;
