@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- mem.c ------------------------------------------------------------ */
 
@@ -37,8 +38,26 @@ typedef struct zc_buf {
 
 void zc_buf_init(zc_buf *b, const zc_mem *mem);
 bool zc_buf_reserve(zc_buf *b, size_t extra);
-bool zc_buf_append(zc_buf *b, const void *data, size_t len);
-bool zc_buf_putc(zc_buf *b, char c);
+bool zc_buf_append_grow(zc_buf *b, const void *data, size_t len);
+
+/* Append, keeping a NUL after the data.  Inline when there is room: the
+ * stages append a character or a run at a time. */
+static inline bool zc_buf_append(zc_buf *b, const void *data, size_t len)
+{
+    if (len && b->data && len < b->cap - b->len) {
+        memcpy(b->data + b->len, data, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return true;
+    }
+    return zc_buf_append_grow(b, data, len);
+}
+
+static inline bool zc_buf_putc(zc_buf *b, char c)
+{
+    return zc_buf_append(b, &c, 1);
+}
+
 /* Drop the first n bytes. */
 void zc_buf_consume(zc_buf *b, size_t n);
 void zc_buf_free(zc_buf *b);
