@@ -20,7 +20,7 @@ bool zc_buf_reserve(zc_buf *b, size_t extra)
     return zc_grow(b->mem, (void **)&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
-bool zc_buf_append(zc_buf *b, const void *data, size_t len)
+bool zc_buf_append_grow(zc_buf *b, const void *data, size_t len)
 {
     if (len == 0)
         return true;
@@ -32,10 +32,6 @@ bool zc_buf_append(zc_buf *b, const void *data, size_t len)
     return true;
 }
 
-bool zc_buf_putc(zc_buf *b, char c)
-{
-    return zc_buf_append(b, &c, 1);
-}
 
 void zc_buf_consume(zc_buf *b, size_t n)
 {

@@ -112,70 +112,74 @@ size_t zc_clean_glosses_removed(const zc_clean *c)
 
 typedef struct {
     const char *w;
+    unsigned char len; /* strlen(w): the table is scanned at every
+                          position of every candidate line */
     bool strong;
 } word;
+
+#define W(s, strong) {s, sizeof s - 1, strong}
 
 /* Longest first where one is a prefix of another (matching is greedy in
  * this order). */
 static const word words[] = {
-    {"扫一扫在手机打开当前页", true},   {"掃一掃在手機打開當前頁", true},
-    {"扫一扫在手机上查看当前页面", true}, {"掃一掃在手機上查看當前頁面", true},
-    {"扫一扫在手机上打开当前页", true}, {"手机扫一扫", true},
-    {"手機掃一掃", true},             {"扫一扫", true},
-    {"掃一掃", true},                 {"在手机打开当前页", true},
-    {"在手機打開當前頁", true},       {"打印本页", true},
-    {"打印本頁", true},               {"打印此页", true},
-    {"打印此頁", true},               {"打印文章", true},
-    {"打印", true},                   {"列印", true},
-    {"关闭窗口", true},               {"關閉窗口", true},
-    {"关闭本页", true},               {"關閉本頁", true},
-    {"关闭", true},                   {"關閉", true},
-    {"分享到", true},                 {"分享", true},
-    {"视力保护色", true},             {"視力保護色", true},
-    {"朗读", true},                   {"朗讀", true},
-    {"字体", true},                   {"字體", true},
-    {"字号", true},                   {"字號", true},
-    {"访问量", true},                 {"訪問量", true},
-    {"访问次数", true},               {"訪問次數", true},
-    {"浏览量", true},                 {"瀏覽量", true},
-    {"浏覽量", true},                 {"浏览次数", true},
-    {"瀏覽次數", true},               {"阅读次数", true},
-    {"閱讀次數", true},               {"阅读量", true},
-    {"閱讀量", true},                 {"阅读数", true},
-    {"閱讀數", true},                 {"阅读", true},
-    {"閱讀", true},                   {"点击数", true},
-    {"點擊數", true},                 {"点击量", true},
-    {"點擊量", true},                 {"点击率", true},
-    {"加入收藏", true},               {"收藏", true},
-    {"返回顶部", true},               {"返回頂部", true},
-    {"返回首页", true},               {"返回首頁", true},
-    {"返回", true},                   {"我要纠错", true},
-    {"我要糾錯", true},               {"纠错", true},
-    {"糾錯", true},                   {"无障碍", true},
-    {"無障礙", true},                 {"长者助手", true},
-    {"長者助手", true},               {"长者模式", true},
-    {"長者模式", true},               {"关怀版", true},
-    {"關懷版", true},                 {"繁体版", true},
-    {"繁體版", true},                 {"简体版", true},
-    {"簡體版", true},                 {"繁体", true},
-    {"繁體", true},                   {"简体", true},
-    {"簡體", true},                   {"登录", true},
-    {"登錄", true},                   {"注册", true},
-    {"註冊", true},
+    W("扫一扫在手机打开当前页", true),   W("掃一掃在手機打開當前頁", true),
+    W("扫一扫在手机上查看当前页面", true), W("掃一掃在手機上查看當前頁面", true),
+    W("扫一扫在手机上打开当前页", true), W("手机扫一扫", true),
+    W("手機掃一掃", true),             W("扫一扫", true),
+    W("掃一掃", true),                 W("在手机打开当前页", true),
+    W("在手機打開當前頁", true),       W("打印本页", true),
+    W("打印本頁", true),               W("打印此页", true),
+    W("打印此頁", true),               W("打印文章", true),
+    W("打印", true),                   W("列印", true),
+    W("关闭窗口", true),               W("關閉窗口", true),
+    W("关闭本页", true),               W("關閉本頁", true),
+    W("关闭", true),                   W("關閉", true),
+    W("分享到", true),                 W("分享", true),
+    W("视力保护色", true),             W("視力保護色", true),
+    W("朗读", true),                   W("朗讀", true),
+    W("字体", true),                   W("字體", true),
+    W("字号", true),                   W("字號", true),
+    W("访问量", true),                 W("訪問量", true),
+    W("访问次数", true),               W("訪問次數", true),
+    W("浏览量", true),                 W("瀏覽量", true),
+    W("浏覽量", true),                 W("浏览次数", true),
+    W("瀏覽次數", true),               W("阅读次数", true),
+    W("閱讀次數", true),               W("阅读量", true),
+    W("閱讀量", true),                 W("阅读数", true),
+    W("閱讀數", true),                 W("阅读", true),
+    W("閱讀", true),                   W("点击数", true),
+    W("點擊數", true),                 W("点击量", true),
+    W("點擊量", true),                 W("点击率", true),
+    W("加入收藏", true),               W("收藏", true),
+    W("返回顶部", true),               W("返回頂部", true),
+    W("返回首页", true),               W("返回首頁", true),
+    W("返回", true),                   W("我要纠错", true),
+    W("我要糾錯", true),               W("纠错", true),
+    W("糾錯", true),                   W("无障碍", true),
+    W("無障礙", true),                 W("长者助手", true),
+    W("長者助手", true),               W("长者模式", true),
+    W("長者模式", true),               W("关怀版", true),
+    W("關懷版", true),                 W("繁体版", true),
+    W("繁體版", true),                 W("简体版", true),
+    W("簡體版", true),                 W("繁体", true),
+    W("繁體", true),                   W("简体", true),
+    W("簡體", true),                   W("登录", true),
+    W("登錄", true),                   W("注册", true),
+    W("註冊", true),
     /* filler: only together with a strong word */
-    {"新浪微博", false},              {"腾讯微博", false},
-    {"騰訊微博", false},              {"微博", false},
-    {"微信", false},                  {"QQ空间", false},
-    {"QQ空間", false},                {"QQ", false},
-    {"空间", false},                  {"人人网", false},
-    {"豆瓣", false},                  {"朋友圈", false},
-    {"默认", false},                  {"默認", false},
-    {"标准", false},                  {"標準", false},
-    {"超大", false},                  {"特大", false},
-    {"大", false},                    {"中", false},
-    {"小", false},                    {"人次", false},
-    {"次", false},                    {"版", false},
-    {"复制链接", false},              {"複製鏈接", false},
+    W("新浪微博", false),              W("腾讯微博", false),
+    W("騰訊微博", false),              W("微博", false),
+    W("微信", false),                  W("QQ空间", false),
+    W("QQ空間", false),                W("QQ", false),
+    W("空间", false),                  W("人人网", false),
+    W("豆瓣", false),                  W("朋友圈", false),
+    W("默认", false),                  W("默認", false),
+    W("标准", false),                  W("標準", false),
+    W("超大", false),                  W("特大", false),
+    W("大", false),                    W("中", false),
+    W("小", false),                    W("人次", false),
+    W("次", false),                    W("版", false),
+    W("复制链接", false),              W("複製鏈接", false),
 };
 
 /* Labels of values meta.c reads: a line holding one is never dropped.
@@ -198,6 +202,10 @@ static const char *const homes[] = {"网站首页", "網站首頁", "首页", "�
 
 static bool starts(const char *s, size_t n, const char *w, size_t *len)
 {
+    /* asked of every short line: settle most with two bytes (every w
+     * has a character of three) */
+    if (n < 2 || s[0] != w[0] || s[1] != w[1])
+        return false;
     size_t m = strlen(w);
     if (m > n || memcmp(s, w, m))
         return false;
@@ -297,6 +305,38 @@ static bool is_breadcrumb(const char *s, size_t n)
     return arrows > 0;
 }
 
+/* Made only of furniture words and separators, one word a strong one? */
+static bool only_words(const char *s, size_t n)
+{
+    bool strong = false;
+    size_t i = 0;
+    while (i < n) {
+        size_t m = 0;
+        unsigned char b = (unsigned char)s[i];
+        for (size_t j = 0; j < sizeof words / sizeof words[0]; j++) {
+            const word *w = &words[j];
+            /* every word is two bytes or more: two cheap compares
+             * leave about one candidate for memcmp */
+            if ((unsigned char)w->w[0] == b && w->len <= n - i &&
+                w->w[1] == s[i + 1] && !memcmp(s + i, w->w, w->len)) {
+                strong |= w->strong;
+                m = w->len;
+                break;
+            }
+        }
+        if (m) {
+            i += m;
+            continue;
+        }
+        uint32_t cp;
+        int l = zc_utf8_decode(s + i, n - i, &cp);
+        if (l <= 0 || !is_separator(cp))
+            return false;
+        i += (size_t)l;
+    }
+    return strong;
+}
+
 static bool is_furniture(const char *s, size_t n)
 {
     /* trim */
@@ -312,29 +352,12 @@ static bool is_furniture(const char *s, size_t n)
             break;
         n = p;
     }
-    if (!n || n > MAX_LINE || has_label(s, n))
+    if (!n || n > MAX_LINE)
         return false;
-    if (is_breadcrumb(s, n))
-        return true;
-    bool strong = false;
-    size_t i = 0;
-    while (i < n) {
-        size_t m = 0;
-        for (size_t j = 0; j < sizeof words / sizeof words[0]; j++)
-            if (starts(s + i, n - i, words[j].w, &m)) {
-                strong |= words[j].strong;
-                break;
-            }
-        if (m) {
-            i += m;
-            continue;
-        }
-        l = zc_utf8_decode(s + i, n - i, &cp);
-        if (l <= 0 || !is_separator(cp))
-            return false;
-        i += (size_t)l;
-    }
-    return strong;
+    /* has_label() squeezes and searches the whole line: ask it last, for
+     * the few lines that look like furniture (nearly every text line
+     * fails the word test at its first character) */
+    return (is_breadcrumb(s, n) || only_words(s, n)) && !has_label(s, n);
 }
 
 /* ---- lines -------------------------------------------------------------- */
@@ -361,6 +384,25 @@ static void end_line(zc_clean *c, bool newline)
 /* Text without glosses, to the line filter. */
 static void line_put(zc_clean *c, const char *s, size_t n)
 {
+    /* Fast path: whole lines within s are judged where they lie and the
+     * ones kept go out as one run, instead of being copied through
+     * c->line one by one.  Same decisions as the loop below. */
+    if (!c->long_line && !c->line.len) {
+        size_t run = 0, i = 0;
+        const char *nl;
+        while (i < n && (nl = memchr(s + i, '\n', n - i)) != NULL) {
+            size_t k = (size_t)(nl - (s + i));
+            if (k <= MAX_LINE && is_furniture(s + i, k)) {
+                c->lines_removed++;
+                emit(c, s + run, i - run);
+                run = i + k + 1;
+            }
+            i += k + 1;
+        }
+        emit(c, s + run, i - run);
+        s += i;
+        n -= i;
+    }
     while (n) {
         const char *nl = memchr(s, '\n', n);
         size_t k = nl ? (size_t)(nl - s) : n;
@@ -435,7 +477,19 @@ static void gloss_put(zc_clean *c, const char *s, size_t n)
     while (i < n) {
         unsigned char b = (unsigned char)s[i];
         if (!c->n_gl && b != '(' && b != 0xEF) {
+            /* outside a gloss only "(" or "（" (EF BC 88) matters: skip
+             * to the next "(" or EF, eight bytes at a time */
             i++;
+            while (n - i >= 8) {
+                uint64_t v;
+                memcpy(&v, s + i, 8);
+                const uint64_t ones = 0x0101010101010101u,
+                               high = 0x8080808080808080u;
+                uint64_t p = v ^ (ones * '('), e = v ^ (ones * 0xEF);
+                if (((p - ones) & ~p & high) | ((e - ones) & ~e & high))
+                    break;
+                i += 8;
+            }
             continue;
         }
         uint32_t cp;

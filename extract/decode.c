@@ -49,6 +49,7 @@
  *   times its input (one U+FFFD per invalid byte).
  */
 #include "internal.h"
+#include "utf8_block.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -247,6 +248,15 @@ static int check_seq(const unsigned char *s, size_t n, size_t *bad)
     return len;
 }
 
+/* Is s[0, n) (n >= 3) a 3-byte sequence that is always valid: lead byte
+ * E1-EC or EE-EF (E0 could be overlong, ED a surrogate) and two
+ * continuation bytes?  Most CJK text is nothing else. */
+static inline bool plain3(const unsigned char *s)
+{
+    return s[0] >= 0xE1 && s[0] <= 0xEF && s[0] != 0xED &&
+           (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
+}
+
 /* Clean s[0, n): characters starting before `stop` are taken (one that
  * starts before it may end after it).  `off` is the input offset of s[0],
  * for warnings.  A valid prefix cut by the end of s goes into the carry
@@ -263,6 +273,29 @@ static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
             return ZC_ERR_NOMEM;                                               \
     } while (0)
     while (i < n && i < stop) {
+        if (!d->at_start && !d->last_cr) {
+            /* fast path: text that passes unchanged (printable ASCII,
+             * tab, LF, other controls but CR and NUL, common 3-byte
+             * sequences); the code below decides the rest */
+            size_t lim = n < stop ? n : stop;
+            while (lim - i >= ZC_BLOCK) {
+                size_t step = zc_plain_block(s + i, true, '\r', 0, NULL);
+                if (!step)
+                    break;
+                i += step;
+            }
+            while (i < lim) {
+                unsigned char b = s[i];
+                if (b < 0x80 && b != '\r' && b != 0)
+                    i++;
+                else if (n - i >= 3 && plain3(s + i))
+                    i += 3;
+                else
+                    break;
+            }
+            if (i >= lim)
+                break;
+        }
         unsigned char c = s[i];
         if (d->at_start || d->last_cr) {
             if (d->last_cr) {
@@ -581,8 +614,22 @@ static size_t utf8_errors(const unsigned char *s, size_t n, bool final,
     size_t i = 0, bad = 0, b;
     *two = *latin = *longer = 0;
     while (i < n) {
+        size_t k3 = 0;
+        size_t step = n - i >= ZC_BLOCK
+                          ? zc_plain_block(s + i, true, 0, 0, &k3)
+                          : 0;
+        if (step) {
+            *longer += k3;
+            i += step;
+            continue;
+        }
         if (s[i] < 0x80) {
             i++;
+            continue;
+        }
+        if (n - i >= 3 && plain3(s + i)) {
+            (*longer)++;
+            i += 3;
             continue;
         }
         int v = check_seq(s + i, n - i, &b);
@@ -653,6 +700,10 @@ static enc choose_text(const unsigned char *s, size_t n, bool final,
 {
     size_t two, latin, longer;
     size_t u = utf8_errors(s, n, final, &two, &latin, &longer);
+    if (u == 0 && two <= latin + longer) {
+        *bad = 0; /* what the rules below give whatever GB18030 scores */
+        return ENC_UTF8;
+    }
     size_t g = gb18030_errors(s, n, final);
     if (u == 0 && g == 0 && two > latin + longer) {
         *bad = 0;

@@ -13,6 +13,7 @@
  * known only at the end of a streamed document.
  */
 #include "extract_json.h"
+#include "utf8_block.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -40,7 +41,7 @@ static void jw_flush(jw *w)
     }
 }
 
-static void jw_raw(jw *w, const char *s, size_t n)
+static void jw_raw_grow(jw *w, const char *s, size_t n)
 {
     if (w->oom)
         return;
@@ -66,6 +67,18 @@ copy:
     w->len += n;
     if (w->out && w->len >= JW_FLUSH)
         jw_flush(w);
+}
+
+/* Most writes are a few bytes into room the buffer has: inline that. */
+static inline void jw_raw(jw *w, const char *s, size_t n)
+{
+    if (w->len + n <= w->cap && !w->oom &&
+        !(w->out && w->len + n >= JW_FLUSH)) {
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+        return;
+    }
+    jw_raw_grow(w, s, n);
 }
 
 static void jw_lit(jw *w, const char *s)
@@ -130,12 +143,33 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 static void jw_strn(jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
     jw_raw(w, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        /* section text, written once per level it is nested in, is
+         * most of the output: whole blocks of it need no escape */
+        while (n - i >= ZC_BLOCK) {
+            size_t step = zc_plain_block(u + i, false, '"', '\\', NULL);
+            if (!step)
+                break;
+            i += step;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+            continue;
         if (c >= 0x80) {
-            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            /* most section text is CJK: a lead byte E1-EC or EE-EF and
+             * two continuation bytes is always a valid 3-byte sequence
+             * (E0 could be overlong, ED a surrogate: utf8_seq decides) */
+            if (c >= 0xE1 && c != 0xED && c <= 0xEF && n - i > 2 &&
+                (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+                i += 2;
+                continue;
+            }
+            size_t k = utf8_seq(u + i, n - i);
             if (k) {
                 i += k - 1;
                 continue;
@@ -145,8 +179,6 @@ static void jw_strn(jw *w, const char *s, size_t n)
             jw_raw(w, "\xEF\xBF\xBD", 3);
             continue;
         }
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
         jw_raw(w, s + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
@@ -171,13 +203,15 @@ static void jw_strn(jw *w, const char *s, size_t n)
     jw_raw(w, "\"", 1);
 }
 
-static void jw_key(jw *w, const char *k)
+/* A key, given already quoted with its colon ("\"id\":"): the keys are
+ * ASCII literals, and escaping each one was most of the writer's calls. */
+static void jw_qkey(jw *w, const char *quoted, size_t n)
 {
     jw_sep(w);
-    jw_strn(w, k, strlen(k));
-    jw_raw(w, ":", 1);
+    jw_raw(w, quoted, n);
     w->comma = false;
 }
+#define jw_key(w, k) jw_qkey((w), "\"" k "\":", sizeof "\"" k "\":" - 1)
 
 static void jw_str(jw *w, const char *s)
 {
@@ -210,7 +244,20 @@ static void jw_num(jw *w, double d)
     /* the range test first: converting a double beyond long long's range
      * is undefined behaviour (a rule with scale: 1e30, UBSan) */
     if (fabs(d) < 1e15 && d == (double)(long long)d) {
-        snprintf(b, sizeof b, "%lld", (long long)d);
+        /* "%lld" by hand: spans and numbers are most of the values, and
+         * snprintf was a tenth of the writer's time */
+        long long v = (long long)d;
+        unsigned long long a = v < 0 ? 0 - (unsigned long long)v
+                                     : (unsigned long long)v;
+        char *e = b + sizeof b, *q = e;
+        do {
+            *--q = (char)('0' + a % 10);
+            a /= 10;
+        } while (a);
+        if (v < 0)
+            *--q = '-';
+        jw_raw(w, q, (size_t)(e - q));
+        return;
     } else {
         snprintf(b, sizeof b, "%.15g", d);
         if (strtod(b, NULL) != d)
@@ -237,9 +284,8 @@ static void rule(jw *w, const char *r, unsigned flags)
     }
 }
 
-static void units(jw *w, const char *key, const zc_unit *u, size_t n)
+static void units(jw *w, const zc_unit *u, size_t n)
 {
-    jw_key(w, key);
     jw_open(w, '[');
     for (size_t i = 0; i < n; i++)
         jw_zstr(w, u[i].name);
@@ -249,9 +295,12 @@ static void units(jw *w, const char *key, const zc_unit *u, size_t n)
 static void assignment(jw *w, const zc_assignment *a, unsigned flags)
 {
     jw_open(w, '{');
-    units(w, "lead", a->lead, a->n_lead);
-    units(w, "responsible", a->responsible, a->n_responsible);
-    units(w, "cooperating", a->cooperating, a->n_cooperating);
+    jw_key(w, "lead");
+    units(w, a->lead, a->n_lead);
+    jw_key(w, "responsible");
+    units(w, a->responsible, a->n_responsible);
+    jw_key(w, "cooperating");
+    units(w, a->cooperating, a->n_cooperating);
     jw_key(w, "text");
     jw_zstr(w, a->text);
     jw_key(w, "span");
@@ -475,15 +524,29 @@ zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags)
     return w;
 }
 
-static void clear_doc(zc_json_writer *w)
+/* Empty a jw; its buffer stays for the next document (`release`: freed),
+ * so a run over thousands of files does not grow one from 4 KiB each
+ * time. */
+static void jw_clear(jw *j, bool release)
+{
+    if (release) {
+        free(j->buf);
+        memset(j, 0, sizeof *j);
+        return;
+    }
+    j->out = NULL;
+    j->len = 0;
+    j->oom = false;
+    j->comma = false;
+}
+
+static void clear_doc(zc_json_writer *w, bool release)
 {
     free(w->path);
     free(w->format);
-    free(w->w.buf);
-    free(w->warnings.buf);
     w->path = w->format = NULL;
-    memset(&w->w, 0, sizeof w->w);
-    memset(&w->warnings, 0, sizeof w->warnings);
+    jw_clear(&w->w, release);
+    jw_clear(&w->warnings, release);
     w->head_written = w->doc_seen = false;
 }
 
@@ -491,7 +554,7 @@ void zc_json_writer_free(zc_json_writer *w)
 {
     if (!w)
         return;
-    clear_doc(w);
+    clear_doc(w, true);
     free(w);
 }
 
@@ -509,7 +572,7 @@ static char *dup(const char *s)
 zc_status zc_json_writer_begin(zc_json_writer *w, const char *path,
                                const char *format)
 {
-    clear_doc(w);
+    clear_doc(w, false);
     w->path = dup(path);
     w->format = dup(format ? format : "text");
     w->w.out = (w->flags & ZC_JSON_PRETTY) ? NULL : w->out;
@@ -631,7 +694,7 @@ zc_status zc_json_writer_end(zc_json_writer *w, const zc_parser *p,
         jw_flush(o);
         bad = bad || o->oom;
     }
-    clear_doc(w);
+    clear_doc(w, false);
     if (fflush(w->out) == EOF)
         bad = true;
     return bad ? ZC_ERR_IO : ZC_OK;

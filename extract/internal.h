@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- mem.c ------------------------------------------------------------ */
 
@@ -37,26 +38,110 @@ typedef struct zc_buf {
 
 void zc_buf_init(zc_buf *b, const zc_mem *mem);
 bool zc_buf_reserve(zc_buf *b, size_t extra);
-bool zc_buf_append(zc_buf *b, const void *data, size_t len);
-bool zc_buf_putc(zc_buf *b, char c);
+bool zc_buf_append_grow(zc_buf *b, const void *data, size_t len);
+
+/* Append, keeping a NUL after the data.  Inline when there is room: the
+ * stages append a character or a run at a time. */
+static inline bool zc_buf_append(zc_buf *b, const void *data, size_t len)
+{
+    if (len && b->data && len < b->cap - b->len) {
+        memcpy(b->data + b->len, data, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return true;
+    }
+    return zc_buf_append_grow(b, data, len);
+}
+
+static inline bool zc_buf_putc(zc_buf *b, char c)
+{
+    return zc_buf_append(b, &c, 1);
+}
+
 /* Drop the first n bytes. */
 void zc_buf_consume(zc_buf *b, size_t n);
 void zc_buf_free(zc_buf *b);
 
 /* ---- utf8.c: characters ----------------------------------------------- */
 
-/* Decode one code point from valid UTF-8 at s (n bytes available).  Returns
- * its length (1-4) and stores it in *cp; returns 0 if more bytes are needed
- * or the sequence is invalid (the decoder guarantees validity). */
-int zc_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The helpers below run once or more per character in every stage, so
+ * they are inline: a call each was a tenth of a --no-rules run. */
+
 /* Length of the UTF-8 character starting with byte c (1 for stray bytes). */
-int zc_utf8_len(unsigned char c);
+static inline int zc_utf8_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xF0)
+        return 4;
+    if (c >= 0xE0)
+        return 3;
+    if (c >= 0xC0)
+        return 2;
+    return 1;
+}
+
+/* Decode one code point from valid UTF-8 at s (n bytes available).  Returns
+ * its length (1-4) and stores it in *cp; returns 0, with *cp = 0, if more
+ * bytes are needed (the decoder guarantees validity). */
+static inline int zc_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    *cp = 0;
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    int len = zc_utf8_len(s[0]);
+    if ((size_t)len > n)
+        return 0;
+    switch (len) {
+    case 1:
+        *cp = s[0];
+        break;
+    case 2:
+        *cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+        break;
+    case 3:
+        *cp = ((uint32_t)(s[0] & 0x0F) << 12) |
+              ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        break;
+    default:
+        *cp = ((uint32_t)(s[0] & 0x07) << 18) |
+              ((uint32_t)(s[1] & 0x3F) << 12) |
+              ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+        break;
+    }
+    return len;
+}
+
 /* Start of the character that ends just before s[i] (s[0..i) valid). */
 size_t zc_utf8_prev(const char *s, size_t i);
 int zc_utf8_encode(uint32_t cp, char out[4]);
 
-bool zc_is_space(uint32_t cp);      /* ASCII, U+3000, Unicode Zs, NBSP   */
-bool zc_is_han(uint32_t cp);        /* CJK unified ideographs            */
+/* ASCII, U+3000, Unicode Zs, NBSP */
+static inline bool zc_is_space(uint32_t cp)
+{
+    if (cp > 0x3000)
+        return false; /* most of the text: CJK */
+    switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+    case 0xA0: case 0x3000: case 0x202F: case 0x205F: case 0x1680:
+        return true;
+    default:
+        return cp >= 0x2000 && cp <= 0x200B;
+    }
+}
+
+/* CJK unified ideographs */
+static inline bool zc_is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
+}
+
 uint32_t zc_fold_cp(uint32_t cp);   /* full-width ASCII -> ASCII         */
 /* memmem(3), which C11 lacks. */
 const char *zc_memmem(const char *hay, size_t n, const char *needle,

@@ -172,6 +172,79 @@ static int match_at(zc_meta *m, int which, const char *s, size_t n,
     return rc;
 }
 
+/* May cp be \s (PCRE2_UCP: White_Space)?  A superset. */
+static bool may_be_space(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+           (cp >= 0x2000 && cp <= 0x205F) || cp == 0x3000;
+}
+
+/* P_DOCNUM from `from`, as match_at() would find it.  The pattern starts
+ * with \p{Han}{1,15}, so PCRE2 tried it at every Han character of the
+ * preamble, up to 15 ways each: most of the metadata's time.  But a
+ * match is at most 15 characters, then \s*, then one of the brackets
+ * 〔[［(（【 followed by \s* and a year digit (a "viable" bracket).  So
+ * a match holding bracket B starts no earlier than 15 characters before
+ * the spaces in front of B, and no later than B; a match holding a later
+ * bracket starts after B (B is no space).  Only those few positions
+ * before each viable bracket are tried, anchored, in order: the first
+ * that matches is the leftmost match, the one an unanchored search
+ * returns.  (\p{Han} also takes CJK punctuation, by its script
+ * extensions: only the count of 15 is relied on, not what they are.) */
+static int match_docnum(zc_meta *m, const char *s, size_t n, size_t from)
+{
+    size_t i = from, tried = from; /* positions before `tried` failed */
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t bl = 0;
+        if (c == '(' || c == '[')
+            bl = 1;
+        else if (n - i >= 3 &&
+                 ((c == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0x94 ||    /* 〔 */
+                    (unsigned char)s[i + 2] == 0x90)) ||  /* 【 */
+                  (c == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+                   ((unsigned char)s[i + 2] == 0xBB ||    /* ［ */
+                    (unsigned char)s[i + 2] == 0x88))))   /* （ */
+            bl = 3;
+        if (!bl) {
+            i++;
+            continue;
+        }
+        uint32_t next;
+        zc_utf8_decode(s + i + bl, n - i - bl, &next);
+        if (!may_be_space(next) && next != '1' && next != '2' &&
+            next != 0xFF11 && next != 0xFF12) { /* １ ２ */
+            i += bl;
+            continue;
+        }
+        size_t a = i;
+        uint32_t cp;
+        while (a > tried) {
+            size_t p = zc_utf8_prev(s, a);
+            zc_utf8_decode(s + p, a - p, &cp);
+            if (!may_be_space(cp))
+                break;
+            a = p;
+        }
+        for (int k = 0; k < 15 && a > tried; k++)
+            a = zc_utf8_prev(s, a);
+        for (; a <= i; a += (size_t)zc_utf8_len((unsigned char)s[a])) {
+            int rc = pcre2_match(m->re[P_DOCNUM], (PCRE2_SPTR)s, n, a,
+                                 PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, m->md,
+                                 NULL);
+            if (rc == PCRE2_ERROR_NOMEMORY)
+                m->oom = true;
+            if (rc != PCRE2_ERROR_NOMATCH)
+                return rc;
+        }
+        tried = i += bl;
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
 static bool group(zc_meta *m, int which, const char *name, size_t *a,
                   size_t *b)
 {
@@ -713,7 +786,7 @@ static bool wrapper_inner(const char *t, char *out, size_t cap)
 static size_t unwrap_title(zc_meta *m, char *cand, size_t k)
 {
     /* a 文号 glued in front: 京政办发〔2016〕26号《…》 */
-    if (match_at(m, P_DOCNUM, cand, k, 0) > 0 &&
+    if (match_docnum(m, cand, k, 0) > 0 &&
         pcre2_get_ovector_pointer(m->md)[0] == 0) {
         size_t d = pcre2_get_ovector_pointer(m->md)[1];
         memmove(cand, cand + d, k - d + 1);
@@ -988,7 +1061,7 @@ bool zc_meta_read(zc_meta *m, const char *text, size_t len, const char *rest,
     if (!m->doc.doc_number) {
         /* the first 文号 not cited in brackets or after 《…》 */
         size_t from = 0, fallback_a = 0, fallback_b = 0;
-        while (from < n && match_at(m, P_DOCNUM, s, n, from) > 0) {
+        while (from < n && match_docnum(m, s, n, from) > 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
             a = ov[0];
             b = ov[1];

@@ -480,6 +480,77 @@ static bool in_heading(const zc_segmenter *s, size_t at)
     return chars >= 2;
 }
 
+/* Not an item_boundary(): after such a character only 第 or an opening
+ * parenthesis (glued to a heading) can start a marker.  Han and most
+ * other CJK code points answer without the switch. */
+static inline bool plain(uint32_t cp)
+{
+    if (cp >= 0x3016 && cp <= 0xFEFE)
+        return true;
+    if (cp >= 'A' && cp <= 'z' && cp != '[' && cp != ']' && cp != '|')
+        return true;
+    return !item_boundary(cp);
+}
+
+/* The scanner's fast path over runs of Han characters, 16 bytes at a
+ * time where SSE2 is there (every x86-64).  s is at a character start,
+ * with HAN_BLOCK_NEED bytes before the scan limit.  If the 16 bytes hold
+ * only characters with lead bytes E4-EE (U+4000-U+EFFF: no boundary)
+ * and no 第 (E7 AC AC), returns how far those characters reach (the
+ * last may end up to two bytes after the block) and the offset of the
+ * last one; else 0. */
+#define HAN_BLOCK_NEED 18
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline size_t han_block(const char *s, size_t *lastoff)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 2));
+    /* as signed bytes: E4-EE are -28 to -18, 80-BF below -64 */
+    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(-17)));
+    __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
+    __m128i di = _mm_and_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
+        _mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)),
+                      _mm_cmpeq_epi8(x2, _mm_set1_epi8((char)0xAC))));
+    unsigned l = (unsigned)_mm_movemask_epi8(lead);
+    if (_mm_movemask_epi8(_mm_or_si128(lead, cont)) != 0xFFFF ||
+        _mm_movemask_epi8(di) || !(l & 1))
+        return 0;
+    unsigned p = 15;
+    while (!(l >> p & 1))
+        p--;
+    *lastoff = p;
+    return p + 3;
+}
+#else
+static inline size_t han_block(const char *s, size_t *lastoff)
+{
+    (void)s, (void)lastoff;
+    return 0;
+}
+#endif
+
+/* Han characters a marker (第, a Chinese numeral) or a run-in item
+ * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c. */
+static bool han_starter(uint32_t cp)
+{
+    switch (cp) {
+    case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
+    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D:
+    case 0x96F6: /* 一 二 两 三 四 五 六 七 八 九 零 */
+    case 0x5341: case 0x767E: case 0x5343: /* 十 百 千 */
+    case 0x7B2C: /* 第 */
+    case 0x9996: case 0x5176: case 0x518D: case 0x6700: /* 首 其 再 最 */
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Scan forward as far as the look-ahead allows. */
 static void scan(zc_segmenter *s, bool final)
 {
@@ -492,9 +563,53 @@ static void scan(zc_segmenter *s, bool final)
         const char *p = t + (s->pos - s->base);
         uint32_t cp;
         int len = zc_utf8_decode(p, avail, &cp);
+        /* fast path: the run of characters where nothing can start (the
+         * loop below would decide the same, one call at a time) */
+        if (len > 0 && plain(s->prev) && cp != '(' && cp != 0xFF08 &&
+            cp != 0x7B2C) {
+            const char *q = p + len, *last = p;
+            const char *qstop = t + ((final ? end : end - ZC_SCAN_LOOKAHEAD + 1) -
+                                     s->base);
+            const char *qend = t + (end - s->base);
+            while (plain(cp) && q < qstop) {
+                size_t lastoff, k = qstop - q >= HAN_BLOCK_NEED
+                                        ? han_block(q, &lastoff)
+                                        : 0;
+                if (k) {
+                    last = q + lastoff;
+                    q += k;
+                    continue;
+                }
+                /* lead bytes E4-EE: U+4000-U+EFFF, all plain; only 第
+                 * (E7 AC AC) needs a look */
+                unsigned char c = (unsigned char)*q;
+                if (c >= 0xE4 && c <= 0xEE && qend - q >= 3 &&
+                    !(c == 0xE7 && (unsigned char)q[1] == 0xAC &&
+                      (unsigned char)q[2] == 0xAC)) {
+                    last = q;
+                    q += 3;
+                    continue;
+                }
+                len = zc_utf8_decode(q, (size_t)(qend - q), &cp);
+                if (len <= 0 || cp == '(' || cp == 0xFF08 || cp == 0x7B2C)
+                    break;
+                last = q;
+                q += len;
+            }
+            zc_utf8_decode(last, (size_t)(q - last), &s->prev);
+            s->pos = s->base + (size_t)(q - t);
+            continue;
+        }
         if (len == 0) {
             len = 1;
             cp = 0xFFFD;
+        }
+        /* after a boundary, mostly a Han character no marker or run-in
+         * item starts with: zc_scan_marker and zc_scan_item would say no */
+        if (cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(cp)) {
+            s->prev = cp;
+            s->pos += (size_t)len;
+            continue;
         }
         zc_marker m;
         bool boundary = zc_marker_boundary(s->prev) || s->prev == '\n';

@@ -2,6 +2,7 @@
 #ifndef ZHENGCE_SHA256_H
 #define ZHENGCE_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,6 +11,8 @@ typedef struct zc_sha256 {
     uint64_t len;
     unsigned char buf[64];
     size_t n;
+    bool portable; /* false after init; true: never the SHA-NI code
+                      (tests/unit/test_sha256.c checks both)          */
 } zc_sha256;
 
 void zc_sha256_init(zc_sha256 *c);

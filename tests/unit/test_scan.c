@@ -243,6 +243,41 @@ static void style_names(void **state)
     assert_null(zc_style_name(ZC_STYLE_COUNT));
 }
 
+/* segment.c skips the recognisers for a Han character outside this list
+ * (han_starter): no marker or run-in item may start with any other. */
+static void han_starters(void **state)
+{
+    (void)state;
+    static const uint32_t starters[] = {
+        0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03,
+        0x516B, 0x4E5D, 0x96F6, 0x5341, 0x767E, 0x5343, 0x7B2C, 0x9996,
+        0x5176, 0x518D, 0x6700};
+    /* what could follow a first character in a marker or an item */
+    static const char *const tails[] = {
+        "、", "是", "先", "次", "后", "一条", "一章", "十、", "一、",
+        "十是", "百零五、", "．", "."};
+    for (uint32_t cp = 0x4E00; cp <= 0x9FFF; cp++) {
+        bool listed = false;
+        for (size_t i = 0; i < sizeof starters / sizeof starters[0]; i++)
+            listed |= starters[i] == cp;
+        if (listed)
+            continue;
+        for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+            char buf[64];
+            int l = zc_utf8_encode(cp, buf);
+            size_t n = (size_t)l + strlen(tails[t]);
+            memcpy(buf + l, tails[t], strlen(tails[t]));
+            memcpy(buf + n, "的工作", 10);
+            n += 9;
+            zc_marker m;
+            if (zc_scan_marker(buf, n, true, &m) != ZC_SCAN_NO ||
+                zc_scan_item(buf, n, true, &m) != ZC_SCAN_NO)
+                fail_msg("U+%04X%s starts a marker or an item", (unsigned)cp,
+                         tails[t]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +291,7 @@ int main(void)
         cmocka_unit_test(run_in_items),
         cmocka_unit_test(boundaries),
         cmocka_unit_test(style_names),
+        cmocka_unit_test(han_starters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
