@@ -479,6 +479,16 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     char *out = f->text;
     size_t i = 0, o = 0;
     bool prev_han = false;
+    if (f->attn_for != f->mark || !f->attn_ready) {
+        for (size_t w = 0; w < 1024; w++)
+            f->attn[w] = (f->mark ? f->mark[w] : 0) |
+                         (w >= T2S_LO / 64 && w < T2S_HI / 64
+                              ? t2s_bits[w - T2S_LO / 64]
+                              : 0);
+        f->attn_for = f->mark;
+        f->attn_ready = true;
+    }
+    const uint64_t *attn = f->attn;
     while (i < n) {
         /* most text folds to itself: ASCII (but a '(' right after a Han
          * character may open a gloss), ideographs that are not
@@ -504,14 +514,17 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
             uint32_t cp = (uint32_t)(c & 0x0F) << 12 |
                           (uint32_t)((unsigned char)s[j + 1] & 0x3F) << 6 |
                           ((unsigned char)s[j + 2] & 0x3F);
-            if (cp >= T2S_LO && cp < T2S_HI && !t2s_has(cp))
-                han = true;
-            else if (cp > 0x3000 && cp < 0x3040)
-                han = false;
-            else
+            bool h = cp >= T2S_LO && cp < T2S_HI;
+            if (!h && !(cp > 0x3000 && cp < 0x3040))
                 break;
-            if (!note(f, cp, o + (j - i)))
-                return false;
+            if ((attn[cp / 64] >> (cp % 64)) & 1) {
+                /* traditional (folded below) or noted */
+                if (t2s_has(cp))
+                    break;
+                if (!note(f, cp, o + (j - i)))
+                    return false;
+            }
+            han = h;
             j += 3;
         }
         if (j > i) {

@@ -381,6 +381,11 @@ typedef struct zc_fold {
     const uint64_t *mark;
     uint32_t *marks;
     size_t nmarks, cap_marks;
+    /* mark | traditional, one test per character; rebuilt when `mark`
+     * changes */
+    uint64_t attn[1024];
+    const uint64_t *attn_for;
+    bool attn_ready;
 } zc_fold;
 
 void zc_fold_init(zc_fold *f, const zc_mem *mem);
