@@ -1,7 +1,7 @@
 /*
  * anchor.c - where a rule can match at all.
  *
- * Running each of some seventy rules over every byte of a notice was two
+ * Running each of some eighty rules over every byte of a notice was two
  * thirds of the time, and nearly all of it was spent where the rule could
  * not match: a deadline rule cannot match without 年 or 月 nearby, a
  * percentage without %.  So a rule may name anchors (rules/README.md):
@@ -12,8 +12,9 @@
  * literals in folded form, one of which every match has within `reach`
  * characters after its start (blanks not counted) - or right before its
  * start, for rules whose anchor sits in a lookbehind (达到 before a
- * figure).  One pass over the folded text finds every anchor of every
- * rule; each rule then searches only the windows its anchors open, with
+ * figure).  The fold notes where the anchors' first characters are as it
+ * copies the text (zc_fold.mark), and the literals are confirmed there;
+ * each rule then searches only the windows its anchors open, with
  * the whole text as subject (lookarounds see what they always saw) and
  * PCRE2's offset limit keeping a search from starting past its window.
  * So the matches are the ones a full scan finds, as long as the anchors

@@ -510,7 +510,7 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
 
 /* The next window of ru's anchors that ends at or after `off`, merged
  * with the windows overlapping it: matches may start in [*ws, *we].
- * *h walks m->hits; false when no window is left. */
+ * *h walks the rule's hits (m->rhit); false when no window is left. */
 static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
                         size_t *h, size_t off, size_t *ws, size_t *we)
 {
