@@ -728,7 +728,8 @@ static zc_status set_anchors(loader *L, unsigned line, const char *v,
         if (!folded)
             return fail_at(L, ZC_ERR_RULE, line, col,
                            "anchor '%.*s' is not written as rules see "
-                           "text (half-width, simplified: see fold.c)",
+                           "text (half-width ASCII, simplified characters: "
+                           "rules/README.md)",
                            (int)n, p);
         int id = zc_anchors_add(L->r->anchors, p, n);
         if (id == -2)
