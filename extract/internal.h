@@ -119,6 +119,9 @@ static inline int zc_utf8_decode(const char *str, size_t n, uint32_t *cp)
 
 /* Start of the character that ends just before s[i] (s[0..i) valid). */
 size_t zc_utf8_prev(const char *s, size_t i);
+/* Length of the longest valid UTF-8 prefix of s[0..n) (no overlongs,
+ * surrogates or code points past U+10FFFF). */
+size_t zc_utf8_valid_prefix(const char *s, size_t n);
 int zc_utf8_encode(uint32_t cp, char out[4]);
 
 /* ASCII, U+3000, Unicode Zs, NBSP */

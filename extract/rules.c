@@ -187,41 +187,6 @@ static unsigned char_col(const char *line, size_t byte_off)
     return col;
 }
 
-/* Length of the longest valid UTF-8 prefix of s[0..n) (RFC 3629: no
- * overlong forms, surrogates or code points above U+10FFFF). */
-static size_t utf8_valid_prefix(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i], cp, min;
-        size_t k;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, min = 0x80, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, min = 0x800, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, min = 0x10000, cp = c & 0x07;
-        } else {
-            return i;
-        }
-        if (n - i <= k)
-            return i;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return i;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += k + 1;
-    }
-    return n;
-}
-
 static zc_status fail_at(loader *L, zc_status code, unsigned line,
                          unsigned col, const char *fmt, ...)
 {
@@ -722,7 +687,7 @@ static zc_status set_anchors(loader *L, unsigned line, const char *v,
         }
         bool folded = f.len == n && !memcmp(f.text, p, n);
         zc_fold_free(&f);
-        if (n == 0 || utf8_valid_prefix(p, n) != n)
+        if (n == 0 || zc_utf8_valid_prefix(p, n) != n)
             return fail_at(L, ZC_ERR_RULE, line, col,
                            "empty or broken anchor literal");
         if (!folded)
@@ -968,7 +933,7 @@ static zc_status parse_buffer(loader *L, const char *buf, size_t len)
     /* ... and it is checked here: examples are matched with
      * PCRE2_NO_UTF_CHECK, and invalid bytes there are undefined behaviour
      * in PCRE2 (found by tests/fuzz/fuzz_rules.c) */
-    size_t good = utf8_valid_prefix(buf, len);
+    size_t good = zc_utf8_valid_prefix(buf, len);
     if (good < len) {
         unsigned line = 1;
         size_t bol = 0;

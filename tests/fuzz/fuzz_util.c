@@ -3,6 +3,8 @@
  */
 #include "fuzz_util.h"
 
+#include "internal.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,39 +24,11 @@ void fz_fail(const char *file, int line, const char *cond, const char *fmt,
 
 bool fz_utf8_valid(const char *str, size_t n, size_t *bad)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned min, cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, min = 0x80, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, min = 0x800, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, min = 0x10000, cp = c & 0x07;
-        } else {
-            goto fail;
-        }
-        if (n - i <= k)
-            goto fail;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                goto fail;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            goto fail;
-        i += k + 1;
-    }
-    return true;
-fail:
+    size_t good = zc_utf8_valid_prefix(str, n);
+    if (good == n)
+        return true;
     if (bad)
-        *bad = i;
+        *bad = good;
     return false;
 }
 
