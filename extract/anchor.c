@@ -25,6 +25,19 @@
 
 #include <string.h>
 
+/* Most first characters are common (政 of 政府, 建 of 建设: a fifth of
+ * a notice's characters begin some literal) and most are not followed
+ * by a second character that continues one.  So the (first, second)
+ * pairs of the literals longer than a character are kept, hashed into a
+ * bitmap, and a first character is looked at only if its pair is there
+ * or it is a literal by itself. */
+#define PAIR_BITS (1u << 15)
+
+static inline uint32_t pair_hash(uint32_t first, uint32_t second)
+{
+    return (first * 40503u + second) & (PAIR_BITS - 1);
+}
+
 /* The literals are numbered in the order they were first named.  To find
  * them, a bitmap over code points (the BMP) says which characters begin
  * one; the literals beginning with the same character are chained, and
@@ -38,6 +51,8 @@ struct zc_anchors {
     int32_t *next;   /* next literal with the same first character */
     size_t n, cap;
     uint64_t first[65536 / 64];
+    uint64_t alone[65536 / 64];   /* first characters that are literals */
+    uint64_t pair[PAIR_BITS / 64]; /* first + second, hashed             */
     uint16_t rank[65536 / 64];
     int32_t *head;   /* by rank; as many as characters in `first`  */
     size_t nhead;
@@ -108,8 +123,9 @@ static bool add_head(zc_anchors *a, uint32_t cp, int32_t id)
 int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
 {
     uint32_t cp;
-    if (n == 0 || n > ZC_MAX_ANCHOR_LEN || zc_utf8_decode(s, n, &cp) == 0 ||
-        cp == 0 || cp > 0xFFFF)
+    int l0;
+    if (n == 0 || n > ZC_MAX_ANCHOR_LEN ||
+        (l0 = zc_utf8_decode(s, n, &cp)) == 0 || cp == 0 || cp > 0xFFFF)
         return -1;
     for (size_t i = 0; i < a->n; i++)
         if (a->len[i] == n && !memcmp(a->lit[i], s, n))
@@ -141,6 +157,13 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
     } else if (!add_head(a, cp, (int32_t)id)) {
         zc_free(a->mem, copy);
         return -2;
+    }
+    uint32_t cp2;
+    if ((size_t)l0 == n || !zc_utf8_decode(s + l0, n - l0, &cp2))
+        a->alone[cp / 64] |= (uint64_t)1 << (cp % 64);
+    else {
+        uint32_t h = pair_hash(cp, cp2);
+        a->pair[h / 64] |= (uint64_t)1 << (h % 64);
     }
     a->n++;
     a->lit[id] = copy;
@@ -178,10 +201,59 @@ static bool hits_at(const zc_anchors *a, const char *t, size_t len, size_t i,
     return true;
 }
 
+/* Can a literal begin with cp, given the text after it, t[0..n)? */
+static inline bool may_begin(const zc_anchors *a, uint32_t cp, const char *t,
+                             size_t n)
+{
+    if ((a->alone[cp / 64] >> (cp % 64)) & 1)
+        return true;
+    const unsigned char *u = (const unsigned char *)t;
+    uint32_t cp2;
+    if (n >= 3 && (u[0] & 0xF0) == 0xE0) /* (the common case, inline) */
+        cp2 = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+              (u[2] & 0x3F);
+    else if (!zc_utf8_decode(t, n, &cp2))
+        return false;
+    uint32_t h = pair_hash(cp, cp2);
+    return (a->pair[h / 64] >> (h % 64)) & 1;
+}
+
+size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
+                       uint32_t *at, size_t nat)
+{
+    /* may_begin() for the common shape - a 3-byte character after a
+     * 3-byte character - without a branch: which marks pass is no more
+     * predictable than which characters begin a literal.  Any other
+     * shape passes, and zc_anchors_find() decides. */
+    const unsigned char *u = (const unsigned char *)t;
+    size_t kept = 0;
+    for (size_t k = 0; k < nat; k++) {
+        size_t i = at[k];
+        at[kept] = (uint32_t)i;
+        if (i + 6 > len) {
+            kept++;
+            continue;
+        }
+        const unsigned char *p = u + i;
+        uint32_t cp = (uint32_t)(p[0] & 0x0F) << 12 |
+                      (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        uint32_t cp2 = (uint32_t)(p[3] & 0x0F) << 12 |
+                       (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
+        uint32_t h = pair_hash(cp, cp2);
+        unsigned other = ((p[0] & 0xF0) != 0xE0) | ((p[3] & 0xF0) != 0xE0);
+        unsigned alone = (unsigned)(a->alone[cp / 64] >> (cp % 64)) & 1;
+        unsigned pair = (unsigned)(a->pair[h / 64] >> (h % 64)) & 1;
+        kept += other | alone | pair;
+    }
+    return kept;
+}
+
 const uint64_t *zc_anchors_first(const zc_anchors *a)
 {
     return a->first;
 }
+
+
 
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                      const uint32_t *at, size_t nat, zc_anchor_hit **hits,
@@ -211,6 +283,7 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
             }
         }
         if (cp && cp <= 0xFFFF && (a->first[cp / 64] >> (cp % 64)) & 1 &&
+            may_begin(a, cp, t + i + l, len - i - (size_t)l) &&
             !hits_at(a, t, len, i, cp, l, hits, n, cap, mem))
             return false;
         if (!at)

@@ -456,6 +456,72 @@ static inline bool note(zc_fold *f, uint32_t cp, size_t fo)
     return true;
 }
 
+/* Room for `more` marks. */
+static bool reserve_marks(zc_fold *f, size_t more)
+{
+    return f->nmarks + more <= f->cap_marks ||
+           ZC_GROW(f->mem, f->marks, f->cap_marks, f->nmarks + more);
+}
+
+/* The fast path below notes marks without a branch: the slot is written
+ * whatever the character, and the count moves on by its bit.  A fifth of
+ * the characters of a notice begin some anchor (政 建 推 实 和 ...), too
+ * many and too scattered for a branch to predict.  So there must be room
+ * for a mark per byte of the stretch it works on: it works on MARK_SPAN
+ * bytes at a time. */
+#define MARK_SPAN 4096
+
+static const uint64_t no_marks[65536 / 64];
+
+/* The run of characters from u[i] on (starting before lim) that fold to
+ * themselves: ASCII (but a '(' right after a Han character may open a
+ * gloss), ideographs that are not traditional, CJK punctuation such as
+ * 。、《》 and quotes “” ‘’ — …  Notes its marks at folded offset =
+ * source offset + delta; *han says whether the character before u[i],
+ * then the run's last, is Han.  Returns where the run ends. */
+static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
+                              size_t lim, size_t n, bool *han,
+                              const uint64_t *mark, uint32_t delta)
+{
+    uint32_t *marks = f->marks;
+    size_t nm = f->nmarks, j = i;
+    bool h = *han;
+    while (j < lim) {
+        unsigned c = u[j];
+        if (c < 0x80) {
+            if (c == '(' && h)
+                break;
+            marks[nm] = (uint32_t)j + delta;
+            nm += (mark[c / 64] >> (c % 64)) & 1;
+            h = false;
+            j++;
+            continue;
+        }
+        if (n - j < 3)
+            break;
+        unsigned c1 = u[j + 1], c2 = u[j + 2];
+        if (((c & 0xF0) ^ 0xE0) | ((c1 & 0xC0) ^ 0x80) | ((c2 & 0xC0) ^ 0x80))
+            break;
+        uint32_t cp = (c & 0x0F) << 12 | (c1 & 0x3F) << 6 | (c2 & 0x3F);
+        uint32_t k = cp - T2S_LO;
+        if (k < T2S_HI - T2S_LO) {
+            if ((t2s_bits[k / 64] >> (k % 64)) & 1)
+                break; /* traditional */
+            h = true;
+        } else if (cp - 0x3001 < 0x3F || cp - 0x2010 < 0x18) {
+            h = false; /* U+3001-303F, U+2010-2027 */
+        } else {
+            break;
+        }
+        marks[nm] = (uint32_t)j + delta;
+        nm += (mark[cp / 64] >> (cp % 64)) & 1;
+        j += 3;
+    }
+    f->nmarks = nm;
+    *han = h;
+    return j;
+}
+
 bool zc_fold_text(zc_fold *f, const char *s, size_t n)
 {
     f->len = 0;
@@ -479,54 +545,15 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     char *out = f->text;
     size_t i = 0, o = 0;
     bool prev_han = false;
-    if (f->attn_for != f->mark || !f->attn_ready) {
-        for (size_t w = 0; w < 1024; w++)
-            f->attn[w] = (f->mark ? f->mark[w] : 0) |
-                         (w >= T2S_LO / 64 && w < T2S_HI / 64
-                              ? t2s_bits[w - T2S_LO / 64]
-                              : 0);
-        f->attn_for = f->mark;
-        f->attn_ready = true;
-    }
-    const uint64_t *attn = f->attn;
+    const uint64_t *mark = f->mark ? f->mark : no_marks;
     while (i < n) {
-        /* most text folds to itself: ASCII (but a '(' right after a Han
-         * character may open a gloss), ideographs that are not
-         * traditional, CJK punctuation such as 。、《》.  Copy such runs
-         * whole. */
-        size_t j = i;
+        /* most text folds to itself: copy such runs whole */
+        size_t lim = n - i > MARK_SPAN ? i + MARK_SPAN : n;
+        if (!reserve_marks(f, lim - i))
+            return false;
         bool han = prev_han;
-        while (j < n) {
-            unsigned char c = (unsigned char)s[j];
-            if (c < 0x80) {
-                if (c == '(' && han)
-                    break;
-                if (!note(f, c, o + (j - i)))
-                    return false;
-                han = false;
-                j++;
-                continue;
-            }
-            if ((c & 0xF0) != 0xE0 || n - j < 3 ||
-                ((unsigned char)s[j + 1] & 0xC0) != 0x80 ||
-                ((unsigned char)s[j + 2] & 0xC0) != 0x80)
-                break;
-            uint32_t cp = (uint32_t)(c & 0x0F) << 12 |
-                          (uint32_t)((unsigned char)s[j + 1] & 0x3F) << 6 |
-                          ((unsigned char)s[j + 2] & 0x3F);
-            bool h = cp >= T2S_LO && cp < T2S_HI;
-            if (!h && !(cp > 0x3000 && cp < 0x3040))
-                break;
-            if ((attn[cp / 64] >> (cp % 64)) & 1) {
-                /* traditional (folded below) or noted */
-                if (t2s_has(cp))
-                    break;
-                if (!note(f, cp, o + (j - i)))
-                    return false;
-            }
-            han = h;
-            j += 3;
-        }
+        size_t j = same_run(f, (const unsigned char *)s, i, lim, n, &han,
+                            mark, (uint32_t)(o - i));
         if (j > i) {
             if (!in_run(f, o, i))
                 return false;

@@ -384,11 +384,6 @@ typedef struct zc_fold {
     const uint64_t *mark;
     uint32_t *marks;
     size_t nmarks, cap_marks;
-    /* mark | traditional, one test per character; rebuilt when `mark`
-     * changes */
-    uint64_t attn[1024];
-    const uint64_t *attn_for;
-    bool attn_ready;
 } zc_fold;
 
 void zc_fold_init(zc_fold *f, const zc_mem *mem);
@@ -551,6 +546,11 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                      size_t *n, size_t *cap, const zc_mem *mem);
 /* The first characters of the literals, a bitmap over the BMP. */
 const uint64_t *zc_anchors_first(const zc_anchors *a);
+/* Drop from at[0..nat) the offsets in t where, by the character after
+ * it, no literal can begin; returns how many are left (in order).  A
+ * shortcut only: zc_anchors_find() finds the same without it. */
+size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
+                       uint32_t *at, size_t nat);
 /* Where a window ending at an anchor found at `pos` begins (no earlier
  * than `floor`: callers that need no more save the walk back); where it
  * ends for an anchor ending at `end`. */

@@ -389,6 +389,9 @@ static zc_status find_anchors(zc_matcher *m)
     memset(m->rhit_at, 0, (nr + 1) * sizeof *m->rhit_at);
     if (m->scan_all)
         return ZC_OK;
+    m->fold.nmarks = zc_anchors_sift(zc_rules_anchors(m->rules), m->fold.text,
+                                     m->fold.len, m->fold.marks,
+                                     m->fold.nmarks);
     if (!zc_anchors_find(zc_rules_anchors(m->rules), m->fold.text,
                          m->fold.len, m->fold.marks, m->fold.nmarks,
                          &m->hits, &m->nhits, &m->cap_hits, m->mem))
@@ -525,12 +528,16 @@ static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
         if (e < off)
             continue;
         if (!have) { /* (the search starts at off anyway) */
-            *ws = zc_anchor_window_start(t, x->pos, ru->reach, off);
+            /* reach characters are at least reach bytes: a window
+             * starting that close to off starts at off */
+            *ws = x->pos <= off + ru->reach
+                      ? off
+                      : zc_anchor_window_start(t, x->pos, ru->reach, off);
             *we = e;
             have = true;
             continue;
         }
-        if (x->pos > *we &&
+        if (x->pos > *we + ru->reach &&
             zc_anchor_window_start(t, x->pos, ru->reach, *we) > *we)
             break; /* a gap: this one opens the next window */
         if (e > *we)
