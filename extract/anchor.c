@@ -297,12 +297,54 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* The window walk 16 bytes at a time, while it is that far from floor:
+ * the characters counted are the bytes that start one (not 80-BF) and
+ * are not blank.  Takes i back to the start of the (reach - *counted)-th
+ * such character, or as far as whole blocks go.  (On text that is not
+ * valid UTF-8 it counts no more characters than the loop below, so its
+ * window is never narrower.) */
+static size_t walk_blocks(const unsigned char *u, size_t i, unsigned reach,
+                          size_t floor, unsigned *counted)
+{
+    while (*counted < reach && i - floor >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i - 16));
+        __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64)); /* 80-BF */
+        __m128i blank = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+        unsigned chars =
+            ~(unsigned)_mm_movemask_epi8(_mm_or_si128(cont, blank)) & 0xFFFF;
+        unsigned have = bits_set(chars), need = reach - *counted;
+        if (have < need) {
+            *counted += have;
+            i -= 16;
+            continue;
+        }
+        /* the need-th character from the block's end */
+        for (unsigned k = 1; k < need; k++)
+            chars &= ~(1u << (31 - __builtin_clz(chars)));
+        *counted = reach;
+        return i - 16 + (31 - (unsigned)__builtin_clz(chars));
+    }
+    return i;
+}
+#endif
+
 size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
                               size_t floor)
 {
     const unsigned char *u = (const unsigned char *)t;
     size_t i = pos;
     unsigned counted = 0;
+#ifdef __SSE2__
+    if (pos > floor)
+        i = walk_blocks(u, pos, reach, floor, &counted);
+#endif
     while (i > floor) {
         size_t j;
         if (i >= 3 && (u[i - 3] & 0xF0) == 0xE0 && (u[i - 2] & 0xC0) == 0x80 &&

@@ -118,6 +118,103 @@ static void anchors_found_and_windows(void **state)
     zc_anchors_free(a);
 }
 
+/* The window walk as rules/README.md defines it, one character at a time
+ * (valid UTF-8): back over `reach` characters that are not blank, and
+ * over the blanks before them. */
+static size_t window_start_ref(const char *t, size_t pos, unsigned reach,
+                               size_t floor)
+{
+    size_t i = pos;
+    unsigned counted = 0;
+    while (i > floor) {
+        size_t j = i - 1;
+        while (((unsigned char)t[j] & 0xC0) == 0x80)
+            j--;
+        bool blank = t[j] == ' ' || t[j] == '\t' || t[j] == '\n' ||
+                     t[j] == '\r';
+        if (!blank) {
+            if (counted == reach)
+                break;
+            counted++;
+        }
+        i = j;
+    }
+    return i;
+}
+
+/* zc_anchor_window_start() walks 16 bytes at a time where it can: the
+ * same answers as the reference on random mixes of CJK, ASCII, blanks,
+ * 2- and 4-byte characters, for every character boundary, several
+ * reaches and floors. */
+static void window_start_blocks_agree(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"政", "府", "。", " ", "\n", "\t",
+                                         "9", "%", "ā", "𠀀", "  ", "年"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 200; round++) {
+        char t[512];
+        size_t len = 0, starts[512], ns = 0;
+        while (len < 400) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % 12];
+            starts[ns++] = len;
+            memcpy(t + len, p, strlen(p));
+            len += strlen(p);
+        }
+        starts[ns++] = len;
+        for (size_t k = 0; k < ns; k += 3) {
+            size_t pos = starts[k];
+            static const unsigned reaches[] = {0, 1, 2, 5, 8, 16, 24, 40, 64};
+            for (size_t r = 0; r < sizeof reaches / sizeof *reaches; r++) {
+                seed = seed * 1103515245u + 12345u;
+                size_t floor = starts[(seed >> 16) % (k + 1)];
+                size_t want = window_start_ref(t, pos, reaches[r], floor);
+                size_t got = zc_anchor_window_start(t, pos, reaches[r], floor);
+                if (want != got)
+                    fail_msg("pos %zu reach %u floor %zu: %zu, want %zu", pos,
+                             reaches[r], floor, got, want);
+            }
+        }
+    }
+}
+
+/* Sifting marks by the pair that follows drops no hit. */
+static void anchors_sift_keeps_hits(void **state)
+{
+    (void)state;
+    zc_anchors *a = zc_anchors_new(NULL);
+    static const char *const lits[] = {"建设", "建成", "和", "%", "政府",
+                                       "牵头单位", "年底"};
+    for (size_t i = 0; i < sizeof lits / sizeof *lits; i++)
+        assert_true(zc_anchors_add(a, lits[i], strlen(lits[i])) >= 0);
+    static const char t[] = "建议建设和建成政治政府,年年底%建"
+                            "牽頭单位牵头单位 建 设建";
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    f.mark = zc_anchors_first(a);
+    assert_true(zc_fold_text(&f, t, sizeof t - 1));
+    size_t before = f.nmarks;
+    f.nmarks = zc_anchors_sift(a, f.text, f.len, f.marks, f.nmarks);
+    assert_true(f.nmarks < before); /* 建议, 政治, 年年, the last 建 ... */
+    zc_anchor_hit *all = NULL, *sifted = NULL;
+    size_t n1 = 0, c1 = 0, n2 = 0, c2 = 0;
+    assert_true(zc_anchors_find(a, f.text, f.len, NULL, 0, &all, &n1, &c1,
+                                &zc_default_mem));
+    assert_true(zc_anchors_find(a, f.text, f.len, f.marks, f.nmarks, &sifted,
+                                &n2, &c2, &zc_default_mem));
+    assert_int_equal(n1, 8);
+    assert_int_equal(n2, n1);
+    for (size_t k = 0; k < n1; k++) {
+        assert_int_equal(sifted[k].pos, all[k].pos);
+        assert_int_equal(sifted[k].id, all[k].id);
+    }
+    zc_free(&zc_default_mem, all);
+    zc_free(&zc_default_mem, sifted);
+    zc_fold_free(&f);
+    zc_anchors_free(a);
+}
+
 static void fold_keeps_circled_and_brackets(void **state)
 {
     (void)state;
@@ -388,6 +485,8 @@ int main(void)
         cmocka_unit_test(fold_full_width_keeps_offsets),
         cmocka_unit_test(fold_map_round_trip),
         cmocka_unit_test(anchors_found_and_windows),
+        cmocka_unit_test(window_start_blocks_agree),
+        cmocka_unit_test(anchors_sift_keeps_hits),
         cmocka_unit_test(fold_keeps_circled_and_brackets),
         cmocka_unit_test(fold_traditional_and_pinyin),
         cmocka_unit_test(fold_spaces),
