@@ -260,10 +260,15 @@ static inline bool plain3(const unsigned char *s)
 /* Clean s[0, n): characters starting before `stop` are taken (one that
  * starts before it may end after it).  `off` is the input offset of s[0],
  * for warnings.  A valid prefix cut by the end of s goes into the carry
- * unless `final`.  *reached is where it stopped. */
+ * unless `final`.  *reached is where it stopped.
+ *
+ * `tail` NULL: everything goes to `out`.  Otherwise the last run of
+ * unchanged bytes (usually nearly all of s) is not copied: it is
+ * (*tail, *ntail), a stretch of s that follows what is in `out`. */
 static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
                           size_t stop, bool final, zc_buf *out, size_t off,
-                          size_t *reached)
+                          size_t *reached, const unsigned char **tail,
+                          size_t *ntail)
 {
     size_t i = 0, run = 0, bad;
     int v;
@@ -361,11 +366,21 @@ static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
             return ZC_ERR_NOMEM;
         run = i += bad;
     }
-    FLUSH();
+    if (tail && i > run) {
+        *tail = s + run;
+        *ntail = i - run;
+    } else {
+        FLUSH();
+    }
     *reached = i;
     return ZC_OK;
 incomplete:
-    FLUSH();
+    if (tail && i > run) {
+        *tail = s + run;
+        *ntail = i - run;
+    } else {
+        FLUSH();
+    }
     memcpy(d->carry, s + i, n - i);
     d->n_carry = n - i;
     d->carry_offset = off + i;
@@ -375,9 +390,11 @@ incomplete:
 }
 
 /* Run `n` bytes of (supposed) UTF-8 at input offset `off` through the
- * cleaning step, completing the carried sequence first. */
+ * cleaning step, completing the carried sequence first.  `tail`: as for
+ * utf8_run(), for str[0, n) only (never for the carry's copy). */
 static zc_status utf8_step(zc_decoder *d, const char *str, size_t n,
-                           bool final, zc_buf *out, size_t off)
+                           bool final, zc_buf *out, size_t off,
+                           const char **tail, size_t *ntail)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -390,15 +407,22 @@ static zc_status utf8_step(zc_decoder *d, const char *str, size_t n,
         memcpy(tmp + nc, s, k);
         d->n_carry = 0;
         st = utf8_run(d, tmp, nc + k, nc, final && k == n, out,
-                      d->carry_offset, &reached);
+                      d->carry_offset, &reached, NULL, NULL);
         if (st != ZC_OK)
             return st;
         i = reached - nc; /* <= k; all of it when carried again */
     }
     size_t reached;
-    st = utf8_run(d, s + i, n - i, n - i, final, out, off + i, &reached);
+    const unsigned char *t = NULL;
+    size_t nt = 0;
+    st = utf8_run(d, s + i, n - i, n - i, final, out, off + i, &reached,
+                  tail ? &t : NULL, &nt);
+    if (tail) {
+        *tail = (const char *)t;
+        *ntail = nt;
+    }
     if (st == ZC_OK && final && d->n_carry) {
-        /* only reachable when n == 0 */
+        /* only reachable when n == 0 (so there is no tail) */
         d->n_carry = 0;
         if (!replace(d, out, d->carry_offset, "truncated-utf8",
                      "incomplete UTF-8 sequence at the end of the input"))
@@ -414,7 +438,7 @@ static zc_status flush_conv(zc_decoder *d, zc_buf *out)
     zc_status st = ZC_OK;
     if (d->conv.len)
         st = utf8_step(d, d->conv.data, d->conv.len, false, out,
-                       d->in_offset);
+                       d->in_offset, NULL, NULL);
     d->conv.len = 0;
     return st;
 }
@@ -548,7 +572,7 @@ static zc_status step(zc_decoder *d, const char *s, size_t n, bool final,
     if (d->used == ENC_UTF8) {
         size_t off = d->in_offset;
         d->in_offset += n;
-        return utf8_step(d, s, n, final, out, off);
+        return utf8_step(d, s, n, final, out, off, NULL, NULL);
     }
     return iconv_feed(d, s, n, final, out);
 }
@@ -870,7 +894,7 @@ zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
             if (d->st == ST_ASCII) {
                 /* pass the ASCII on; the choice waits */
                 zc_status st = utf8_step(d, d->hold.data, d->hold.len, false,
-                                         out, d->in_offset);
+                                         out, d->in_offset, NULL, NULL);
                 d->in_offset += d->hold.len;
                 d->hold.len = 0;
                 if (st != ZC_OK)
@@ -886,7 +910,7 @@ zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
             while (k < len && u[k] < 0x80)
                 k++;
             zc_status st = utf8_step(d, buf, k, final && k == len, out,
-                                     d->in_offset);
+                                     d->in_offset, NULL, NULL);
             d->in_offset += k;
             if (st != ZC_OK || k == len)
                 return st;
@@ -913,4 +937,20 @@ zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
         break;
     }
     return step(d, buf, len, final, out);
+}
+
+zc_status zc_decoder_feed_tail(zc_decoder *d, const char *buf, size_t len,
+                               bool final, zc_buf *out, const char **tail,
+                               size_t *ntail)
+{
+    *tail = NULL;
+    *ntail = 0;
+    /* UTF-8 once decided: the one state where the input reaches the
+     * output byte for byte, and not through a buffer of ours */
+    if (d->st == ST_DECIDED && d->used == ENC_UTF8) {
+        size_t off = d->in_offset;
+        d->in_offset += len;
+        return utf8_step(d, buf, len, final, out, off, tail, ntail);
+    }
+    return zc_decoder_feed(d, buf, len, final, out);
 }
