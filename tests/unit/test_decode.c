@@ -157,6 +157,57 @@ static void clean_utf8_is_unchanged(void **state)
     CHECK(NULL, "", "", "");
 }
 
+/* utf8_run() passes plain text over 32 and 16 bytes at a time: a byte
+ * that is not plain (CR, NUL, a 2- or 4-byte character, the E0 and ED
+ * leads, an invalid or a cut sequence) at every offset around those
+ * blocks, after ASCII or after CJK text, must be decided as the byte
+ * loop decides it. */
+static void odd_bytes_at_every_block_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out, *warn;
+    } odd[] = {
+        {"\r", "\n", ""},
+        {"\r\n", "\n", ""},
+        {"\0", RFC, "nul-byte"},
+        {"\xC2\xB7", "\xC2\xB7", ""},
+        {"\xE0\xA0\x80", "\xE0\xA0\x80", ""},
+        {"\xED\x9F\xBF", "\xED\x9F\xBF", ""},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", ""},
+        {"\xFF", RFC, "invalid-utf8"},
+        {"\xE4\xB8", RFC, "invalid-utf8"},
+    };
+    char in[256], out[256], warns[64];
+    for (size_t o = 0; o < sizeof odd / sizeof odd[0]; o++) {
+        for (size_t at = 0; at < 70; at++) {
+            /* `at` bytes before the odd one: ASCII, or CJK and ASCII */
+            size_t k = 0;
+            for (; o % 2 == 0 && k + 3 <= at; k += 3)
+                memcpy(in + k, "文", 3);
+            for (; k < at; k++)
+                in[k] = 'x';
+            memcpy(out, in, k);
+            size_t ki = k, ko = k;
+            k = strlen(odd[o].in) + (odd[o].in[0] ? 0 : 1); /* NUL */
+            memcpy(in + ki, odd[o].in, k);
+            ki += k;
+            memcpy(out + ko, odd[o].out, strlen(odd[o].out));
+            ko += strlen(odd[o].out);
+            static const char rest[] = "a一二三四五六七八九十一二三四五六七八九十b";
+            memcpy(in + ki, rest, sizeof rest - 1);
+            memcpy(out + ko, rest, sizeof rest - 1);
+            ki += sizeof rest - 1;
+            ko += sizeof rest - 1;
+            if (*odd[o].warn)
+                snprintf(warns, sizeof warns, "%s@%zu", odd[o].warn, at);
+            else
+                warns[0] = '\0';
+            check_decode("utf-8", in, ki, out, ko, warns);
+        }
+    }
+}
+
 static void bom_is_dropped(void **state)
 {
     (void)state;
@@ -439,6 +490,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clean_utf8_is_unchanged),
+        cmocka_unit_test(odd_bytes_at_every_block_offset),
         cmocka_unit_test(bom_is_dropped),
         cmocka_unit_test(line_ends_become_lf),
         cmocka_unit_test(invalid_bytes_become_fffd_with_input_offsets),
