@@ -36,12 +36,15 @@
  * the decoded text is defined as the text after this step.
  */
 #include "internal.h"
+#include "utf8_block.h" /* ZC_BLOCK, and <emmintrin.h> with SSE2 */
 
 #include <string.h>
 
 #define MAX_LINE 1024
 #define GLOSS_MAX 32
 #define MAX_GLOSS_LETTERS 6
+#define WORD_BUCKETS 128 /* a power of two */
+#define WORD_NEEDED 160  /* >= the number of furniture words, < 255 */
 
 struct zc_clean {
     const zc_mem *mem;
@@ -59,7 +62,12 @@ struct zc_clean {
     size_t lines_removed, glosses_removed;
     zc_buf *out;
     bool oom;
+    /* the furniture words by bucket (index_words): first word, next */
+    unsigned char word_head[WORD_BUCKETS];
+    unsigned char word_next[WORD_NEEDED];
 };
+
+static void index_words(zc_clean *c);
 
 zc_clean *zc_clean_new(const zc_mem *mem, bool enabled)
 {
@@ -69,6 +77,7 @@ zc_clean *zc_clean_new(const zc_mem *mem, bool enabled)
     memset(c, 0, sizeof *c);
     c->mem = mem;
     c->enabled = enabled;
+    index_words(c);
     zc_buf_init(&c->line, mem);
     if (!zc_buf_reserve(&c->line, MAX_LINE + 8)) {
         zc_free(mem, c);
@@ -184,6 +193,36 @@ static const word words[] = {
 
 /* Labels of values meta.c reads: a line holding one is never dropped.
  * Matched with spaces removed (索  引  号). */
+#define N_WORDS (sizeof words / sizeof words[0])
+#define NO_WORD 0xFF
+_Static_assert(N_WORDS <= WORD_NEEDED, "raise WORD_NEEDED");
+
+/* The bucket of the text s[0, avail): a mix of its first character when
+ * that is a 3-byte one, else its first byte.  A word can match at s only
+ * if its own bucket is the same: it then starts with the same bytes
+ * (every word beginning with a 3-byte lead has those 3 bytes, and
+ * matching needs avail >= its length).  Buckets only narrow the search;
+ * the full compare decides. */
+static unsigned word_key(const char *str, size_t avail)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (s[0] < 0xE0 || s[0] >= 0xF0 || avail < 3)
+        return s[0] & (WORD_BUCKETS - 1);
+    unsigned cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+    return (cp ^ cp >> 7) & (WORD_BUCKETS - 1);
+}
+
+/* Chain every word into its bucket, keeping table order within one. */
+static void index_words(zc_clean *c)
+{
+    memset(c->word_head, NO_WORD, sizeof c->word_head);
+    for (size_t j = N_WORDS; j-- > 0;) {
+        unsigned k = word_key(words[j].w, words[j].len);
+        c->word_next[j] = c->word_head[k];
+        c->word_head[k] = (unsigned char)j;
+    }
+}
+
 static const char *const labels[] = {
     "索引号", "索引號", "发文字号", "發文字號", "文号", "文號",
     "发布日期", "發布日期", "發佈日期", "发布时间", "發布時間", "成文日期",
@@ -305,20 +344,19 @@ static bool is_breadcrumb(const char *s, size_t n)
     return arrows > 0;
 }
 
-/* Made only of furniture words and separators, one word a strong one? */
-static bool only_words(const char *s, size_t n)
+/* Made only of furniture words and separators, one word a strong one?
+ * The words that can start at s[i] are those of its bucket (see
+ * word_key), tried in table order as a walk over all of `words` would. */
+static bool only_words(const zc_clean *c, const char *s, size_t n)
 {
     bool strong = false;
     size_t i = 0;
     while (i < n) {
         size_t m = 0;
-        unsigned char b = (unsigned char)s[i];
-        for (size_t j = 0; j < sizeof words / sizeof words[0]; j++) {
+        unsigned j = c->word_head[word_key(s + i, n - i)];
+        for (; j != NO_WORD; j = c->word_next[j]) {
             const word *w = &words[j];
-            /* every word is two bytes or more: two cheap compares
-             * leave about one candidate for memcmp */
-            if ((unsigned char)w->w[0] == b && w->len <= n - i &&
-                w->w[1] == s[i + 1] && !memcmp(s + i, w->w, w->len)) {
+            if (w->len <= n - i && !memcmp(s + i, w->w, w->len)) {
                 strong |= w->strong;
                 m = w->len;
                 break;
@@ -337,7 +375,7 @@ static bool only_words(const char *s, size_t n)
     return strong;
 }
 
-static bool is_furniture(const char *s, size_t n)
+static bool is_furniture(const zc_clean *c, const char *s, size_t n)
 {
     /* trim */
     uint32_t cp;
@@ -357,7 +395,7 @@ static bool is_furniture(const char *s, size_t n)
     /* has_label() squeezes and searches the whole line: ask it last, for
      * the few lines that look like furniture (nearly every text line
      * fails the word test at its first character) */
-    return (is_breadcrumb(s, n) || only_words(s, n)) && !has_label(s, n);
+    return (is_breadcrumb(s, n) || only_words(c, s, n)) && !has_label(s, n);
 }
 
 /* ---- lines -------------------------------------------------------------- */
@@ -370,7 +408,7 @@ static void emit(zc_clean *c, const char *s, size_t n)
 
 static void end_line(zc_clean *c, bool newline)
 {
-    if (!c->long_line && is_furniture(c->line.data, c->line.len)) {
+    if (!c->long_line && is_furniture(c, c->line.data, c->line.len)) {
         c->lines_removed++;
     } else {
         emit(c, c->line.data, c->line.len);
@@ -392,7 +430,7 @@ static void line_put(zc_clean *c, const char *s, size_t n)
         const char *nl;
         while (i < n && (nl = memchr(s + i, '\n', n - i)) != NULL) {
             size_t k = (size_t)(nl - (s + i));
-            if (k <= MAX_LINE && is_furniture(s + i, k)) {
+            if (k <= MAX_LINE && is_furniture(c, s + i, k)) {
                 c->lines_removed++;
                 emit(c, s + run, i - run);
                 run = i + k + 1;
@@ -468,6 +506,46 @@ static void gloss_flush(zc_clean *c)
     c->prev_han = false; /* it ended in "(" or a letter */
 }
 
+/* Is s[i] (i < n) the start of "(" or "（" (EF BC 88)? */
+static inline bool paren_at(const unsigned char *s, size_t i, size_t n)
+{
+    return s[i] == '(' ||
+           (s[i] == 0xEF && n - i >= 3 && s[i + 1] == 0xBC && s[i + 2] == 0x88);
+}
+
+/* Offset in s[0, n) of the first "(" or "（", n if none.  In UTF-8 a
+ * '(' byte or an EF byte always starts a character, so the bytes
+ * between need no decoding. */
+static size_t next_paren(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* Same test as paren_at(), 16 positions at a time: a "（" starting
+     * at the last of them ends two bytes after the block, so 18 bytes
+     * must be readable.  The first hit is the lowest set bit. */
+    const __m128i open = _mm_set1_epi8('('), b0 = _mm_set1_epi8((char)0xEF),
+                  b1 = _mm_set1_epi8((char)0xBC), b2 = _mm_set1_epi8((char)0x88);
+    while (n - i >= ZC_BLOCK + 2) {
+        const __m128i *p = (const __m128i *)(const void *)(s + i);
+        __m128i x = _mm_loadu_si128(p);
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i z = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 2));
+        __m128i full = _mm_and_si128(
+            _mm_cmpeq_epi8(x, b0),
+            _mm_and_si128(_mm_cmpeq_epi8(y, b1), _mm_cmpeq_epi8(z, b2)));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, open), full));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += ZC_BLOCK;
+    }
+#endif
+    while (i < n && !paren_at(s, i, n))
+        i++;
+    return i;
+}
+
 /* Complete characters s[0, n).  `mark` is the last position where the
  * character before is not simply s[mark - 1] (chunk start, a removed or
  * a flushed gloss): there c->prev_han says whether it is Han. */
@@ -475,22 +553,11 @@ static void gloss_put(zc_clean *c, const char *s, size_t n)
 {
     size_t i = 0, run = 0, mark = 0;
     while (i < n) {
-        unsigned char b = (unsigned char)s[i];
-        if (!c->n_gl && b != '(' && b != 0xEF) {
-            /* outside a gloss only "(" or "（" (EF BC 88) matters: skip
-             * to the next "(" or EF, eight bytes at a time */
-            i++;
-            while (n - i >= 8) {
-                uint64_t v;
-                memcpy(&v, s + i, 8);
-                const uint64_t ones = 0x0101010101010101u,
-                               high = 0x8080808080808080u;
-                uint64_t p = v ^ (ones * '('), e = v ^ (ones * 0xEF);
-                if (((p - ones) & ~p & high) | ((e - ones) & ~e & high))
-                    break;
-                i += 8;
-            }
-            continue;
+        if (!c->n_gl) {
+            /* outside a gloss only "(" or "（" matters */
+            i += next_paren(s + i, n - i);
+            if (i >= n)
+                break;
         }
         uint32_t cp;
         int l = zc_utf8_decode(s + i, n - i, &cp);

@@ -257,13 +257,64 @@ static inline bool plain3(const unsigned char *s)
            (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
 }
 
+#ifdef __SSE2__
+/* zc_plain_block(s, true, '\r', 0, NULL) for 32 bytes at once (one
+ * test of the masks instead of two): are the bytes at s, up to the last
+ * whole character, ASCII other than CR and NUL, or 3-byte sequences with
+ * a lead byte E1-EC or EE-EF and two continuation bytes?  Returns 30, 31
+ * or 32 (how far the whole characters reach), 0 otherwise.  Only
+ * characters that pass unchanged are passed over, as by the byte loop in
+ * utf8_run(), which decides whatever this declines. */
+static inline size_t plain32(const unsigned char *s)
+{
+    const __m128i *p = (const __m128i *)(const void *)s;
+    __m128i x0 = _mm_loadu_si128(p), x1 = _mm_loadu_si128(p + 1);
+    /* as signed bytes: 80-BF are below -64, E0-EF are -32 to -17 */
+    const __m128i m1 = _mm_set1_epi8(-1), m64 = _mm_set1_epi8(-64),
+                  m33 = _mm_set1_epi8(-33), m16 = _mm_set1_epi8(-16),
+                  cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128(),
+                  e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
+    __m128i c0 = _mm_cmplt_epi8(x0, m64), c1 = _mm_cmplt_epi8(x1, m64);
+    __m128i l0 = _mm_and_si128(_mm_cmpgt_epi8(x0, m33), _mm_cmplt_epi8(x0, m16));
+    __m128i l1 = _mm_and_si128(_mm_cmpgt_epi8(x1, m33), _mm_cmplt_epi8(x1, m16));
+    __m128i k0 = _mm_or_si128(_mm_cmpgt_epi8(x0, m1), _mm_or_si128(c0, l0));
+    __m128i k1 = _mm_or_si128(_mm_cmpgt_epi8(x1, m1), _mm_or_si128(c1, l1));
+    __m128i bad = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x0, cr), _mm_cmpeq_epi8(x0, nul)),
+        _mm_or_si128(_mm_cmpeq_epi8(x1, cr), _mm_cmpeq_epi8(x1, nul)));
+    bad = _mm_or_si128(
+        bad, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x0, e0),
+                                       _mm_cmpeq_epi8(x0, ed)),
+                          _mm_or_si128(_mm_cmpeq_epi8(x1, e0),
+                                       _mm_cmpeq_epi8(x1, ed))));
+    /* C0-DF, F0-FF: neither ASCII, a continuation nor a 3-byte lead */
+    if (_mm_movemask_epi8(bad) ||
+        _mm_movemask_epi8(_mm_and_si128(k0, k1)) != 0xFFFF)
+        return 0;
+    uint32_t l = (uint32_t)_mm_movemask_epi8(l0) |
+                 (uint32_t)_mm_movemask_epi8(l1) << 16;
+    uint32_t c = (uint32_t)_mm_movemask_epi8(c0) |
+                 (uint32_t)_mm_movemask_epi8(c1) << 16;
+    /* every lead followed by exactly two continuation bytes, no other
+     * continuation byte (a lead in the last two places continues after) */
+    if (c != ((l << 1) | (l << 2)))
+        return 0;
+    return l & 0x80000000u ? 31 : l & 0x40000000u ? 30 : 32;
+}
+#endif
+
 /* Clean s[0, n): characters starting before `stop` are taken (one that
  * starts before it may end after it).  `off` is the input offset of s[0],
  * for warnings.  A valid prefix cut by the end of s goes into the carry
- * unless `final`.  *reached is where it stopped. */
+ * unless `final`.  *reached is where it stopped.
+ *
+ * `tail` NULL: everything goes to `out`.  Otherwise the last run of
+ * unchanged bytes (usually nearly all of s) is not copied: it is
+ * (*tail, *ntail), a stretch of s that follows what is in `out`. */
 static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
                           size_t stop, bool final, zc_buf *out, size_t off,
-                          size_t *reached)
+                          size_t *reached, const unsigned char **tail,
+                          size_t *ntail)
 {
     size_t i = 0, run = 0, bad;
     int v;
@@ -278,6 +329,14 @@ static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
              * tab, LF, other controls but CR and NUL, common 3-byte
              * sequences); the code below decides the rest */
             size_t lim = n < stop ? n : stop;
+#ifdef __SSE2__
+            while (lim - i >= 2 * ZC_BLOCK) {
+                size_t step = plain32(s + i);
+                if (!step)
+                    break;
+                i += step;
+            }
+#endif
             while (lim - i >= ZC_BLOCK) {
                 size_t step = zc_plain_block(s + i, true, '\r', 0, NULL);
                 if (!step)
@@ -361,11 +420,21 @@ static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
             return ZC_ERR_NOMEM;
         run = i += bad;
     }
-    FLUSH();
+    if (tail && i > run) {
+        *tail = s + run;
+        *ntail = i - run;
+    } else {
+        FLUSH();
+    }
     *reached = i;
     return ZC_OK;
 incomplete:
-    FLUSH();
+    if (tail && i > run) {
+        *tail = s + run;
+        *ntail = i - run;
+    } else {
+        FLUSH();
+    }
     memcpy(d->carry, s + i, n - i);
     d->n_carry = n - i;
     d->carry_offset = off + i;
@@ -375,9 +444,11 @@ incomplete:
 }
 
 /* Run `n` bytes of (supposed) UTF-8 at input offset `off` through the
- * cleaning step, completing the carried sequence first. */
+ * cleaning step, completing the carried sequence first.  `tail`: as for
+ * utf8_run(), for str[0, n) only (never for the carry's copy). */
 static zc_status utf8_step(zc_decoder *d, const char *str, size_t n,
-                           bool final, zc_buf *out, size_t off)
+                           bool final, zc_buf *out, size_t off,
+                           const char **tail, size_t *ntail)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -390,15 +461,22 @@ static zc_status utf8_step(zc_decoder *d, const char *str, size_t n,
         memcpy(tmp + nc, s, k);
         d->n_carry = 0;
         st = utf8_run(d, tmp, nc + k, nc, final && k == n, out,
-                      d->carry_offset, &reached);
+                      d->carry_offset, &reached, NULL, NULL);
         if (st != ZC_OK)
             return st;
         i = reached - nc; /* <= k; all of it when carried again */
     }
     size_t reached;
-    st = utf8_run(d, s + i, n - i, n - i, final, out, off + i, &reached);
+    const unsigned char *t = NULL;
+    size_t nt = 0;
+    st = utf8_run(d, s + i, n - i, n - i, final, out, off + i, &reached,
+                  tail ? &t : NULL, &nt);
+    if (tail) {
+        *tail = (const char *)t;
+        *ntail = nt;
+    }
     if (st == ZC_OK && final && d->n_carry) {
-        /* only reachable when n == 0 */
+        /* only reachable when n == 0 (so there is no tail) */
         d->n_carry = 0;
         if (!replace(d, out, d->carry_offset, "truncated-utf8",
                      "incomplete UTF-8 sequence at the end of the input"))
@@ -414,7 +492,7 @@ static zc_status flush_conv(zc_decoder *d, zc_buf *out)
     zc_status st = ZC_OK;
     if (d->conv.len)
         st = utf8_step(d, d->conv.data, d->conv.len, false, out,
-                       d->in_offset);
+                       d->in_offset, NULL, NULL);
     d->conv.len = 0;
     return st;
 }
@@ -548,7 +626,7 @@ static zc_status step(zc_decoder *d, const char *s, size_t n, bool final,
     if (d->used == ENC_UTF8) {
         size_t off = d->in_offset;
         d->in_offset += n;
-        return utf8_step(d, s, n, final, out, off);
+        return utf8_step(d, s, n, final, out, off, NULL, NULL);
     }
     return iconv_feed(d, s, n, final, out);
 }
@@ -870,7 +948,7 @@ zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
             if (d->st == ST_ASCII) {
                 /* pass the ASCII on; the choice waits */
                 zc_status st = utf8_step(d, d->hold.data, d->hold.len, false,
-                                         out, d->in_offset);
+                                         out, d->in_offset, NULL, NULL);
                 d->in_offset += d->hold.len;
                 d->hold.len = 0;
                 if (st != ZC_OK)
@@ -886,7 +964,7 @@ zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
             while (k < len && u[k] < 0x80)
                 k++;
             zc_status st = utf8_step(d, buf, k, final && k == len, out,
-                                     d->in_offset);
+                                     d->in_offset, NULL, NULL);
             d->in_offset += k;
             if (st != ZC_OK || k == len)
                 return st;
@@ -913,4 +991,20 @@ zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
         break;
     }
     return step(d, buf, len, final, out);
+}
+
+zc_status zc_decoder_feed_tail(zc_decoder *d, const char *buf, size_t len,
+                               bool final, zc_buf *out, const char **tail,
+                               size_t *ntail)
+{
+    *tail = NULL;
+    *ntail = 0;
+    /* UTF-8 once decided: the one state where the input reaches the
+     * output byte for byte, and not through a buffer of ours */
+    if (d->st == ST_DECIDED && d->used == ENC_UTF8) {
+        size_t off = d->in_offset;
+        d->in_offset += len;
+        return utf8_step(d, buf, len, final, out, off, tail, ntail);
+    }
+    return zc_decoder_feed(d, buf, len, final, out);
 }

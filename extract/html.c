@@ -653,6 +653,11 @@ zc_format zc_html_format(const zc_html *h)
     return h->fmt == ZC_FORMAT_HTML ? ZC_FORMAT_HTML : ZC_FORMAT_TEXT;
 }
 
+bool zc_html_passes(const zc_html *h)
+{
+    return h->fmt == ZC_FORMAT_TEXT;
+}
+
 const zc_html_meta *zc_html_meta_get(zc_html *h)
 {
     zc_html_meta *m = &h->meta_view;

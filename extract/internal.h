@@ -162,6 +162,12 @@ zc_decoder *zc_decoder_new(const zc_mem *mem, const char *encoding,
  * an incomplete trailing sequence (as U+FFFD). */
 zc_status zc_decoder_feed(zc_decoder *d, const char *buf, size_t len,
                           bool final, zc_buf *out);
+/* The same, without copying what passes unchanged: the decoded text is
+ * out's new bytes followed by (*tail, *ntail), a stretch of buf (NULL, 0
+ * when there is none).  For callers that can take it in two pieces. */
+zc_status zc_decoder_feed_tail(zc_decoder *d, const char *buf, size_t len,
+                               bool final, zc_buf *out, const char **tail,
+                               size_t *ntail);
 const char *zc_decoder_encoding(const zc_decoder *d);
 size_t zc_decoder_replacements(const zc_decoder *d);
 void zc_decoder_reset(zc_decoder *d);
@@ -204,6 +210,9 @@ zc_status zc_html_feed(zc_html *h, const char *text, size_t len, bool final,
 void zc_html_set_format(zc_html *h, zc_format format);
 /* ZC_FORMAT_HTML once the input was found to be HTML, else TEXT. */
 zc_format zc_html_format(const zc_html *h);
+/* Has the input been found (or forced) to be text, which zc_html_feed()
+ * passes on as it is?  (Not while it is still being sniffed.) */
+bool zc_html_passes(const zc_html *h);
 const zc_html_meta *zc_html_meta_get(zc_html *h);
 /* The detection rule alone, on the first KiB of decoded text. */
 bool zc_looks_like_html(const char *s, size_t n);

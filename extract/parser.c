@@ -380,17 +380,36 @@ static zc_status fail(zc_parser *p, zc_status st)
     return p->status;
 }
 
-/* Bytes through the front end (decode, html, clean) into the segmenter. */
-static zc_status push(zc_parser *p, const char *buf, size_t len, bool final)
+/* Decoded text through html.c and clean.c, appended to p->cleaned. */
+static zc_status page_and_clean(zc_parser *p, const char *s, size_t n,
+                                bool final)
 {
-    p->decoded.len = p->paged.len = p->cleaned.len = 0;
-    zc_status st = zc_decoder_feed(p->decoder, buf, len, final, &p->decoded);
-    if (st == ZC_OK)
-        st = zc_html_feed(p->html, p->decoded.len ? p->decoded.data : "",
-                          p->decoded.len, final, &p->paged);
+    if (zc_html_passes(p->html)) /* html.c would only copy it */
+        return zc_clean_feed(p->clean, n ? s : "", n, final, &p->cleaned);
+    p->paged.len = 0;
+    zc_status st = zc_html_feed(p->html, n ? s : "", n, final, &p->paged);
     if (st == ZC_OK)
         st = zc_clean_feed(p->clean, p->paged.len ? p->paged.data : "",
                            p->paged.len, final, &p->cleaned);
+    return st;
+}
+
+/* Bytes through the front end (decode, html, clean) into the segmenter.
+ * What the decoder passes unchanged stays in buf (`tail`) instead of
+ * being copied; html.c and clean.c take any chunking, so they get the
+ * decoded text in its two pieces. */
+static zc_status push(zc_parser *p, const char *buf, size_t len, bool final)
+{
+    const char *tail;
+    size_t ntail;
+    p->decoded.len = p->cleaned.len = 0;
+    zc_status st = zc_decoder_feed_tail(p->decoder, buf, len, final,
+                                        &p->decoded, &tail, &ntail);
+    if (st == ZC_OK && (p->decoded.len || !ntail))
+        st = page_and_clean(p, p->decoded.data, p->decoded.len,
+                            final && !ntail);
+    if (st == ZC_OK && ntail)
+        st = page_and_clean(p, tail, ntail, final);
     if (st != ZC_OK)
         return fail(p, p->status != ZC_OK ? p->status : st);
     const char *text = p->cleaned.len ? p->cleaned.data : "";

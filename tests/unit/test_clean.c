@@ -102,6 +102,35 @@ static void what_stays(void **state)
     }
 }
 
+/* clean.c looks for "(" and "（" (EF BC 88) 16 bytes at a time: a gloss
+ * and near-misses (，is EF BC 8C; （ after a non-Han character) at every
+ * offset around a block edge must come out as the byte loop decides. */
+static void glosses_found_at_every_offset(void **state)
+{
+    (void)state;
+    static const char *const gloss[] = {"發（fā）", "發(fā)"};
+    char in[256], want[256];
+    for (size_t g = 0; g < 2; g++) {
+        for (size_t pad = 0; pad < 40; pad++) {
+            size_t k = 0, w = 0;
+            for (size_t i = 0; i < pad; i++)
+                in[k++] = 'a';
+            k += (size_t)sprintf(in + k, "，%s文，x（y）%s", gloss[g],
+                                 pad & 1 ? "" : "中文中文中文");
+            w += (size_t)sprintf(want, "%.*s，發文，x（y）%s", (int)pad, in,
+                                 pad & 1 ? "" : "中文中文中文");
+            for (size_t chunk = 0; chunk <= 64; chunk += 64) {
+                size_t glosses;
+                char *out = clean(in, k, chunk, true, NULL, &glosses);
+                assert_int_equal(strlen(out), w);
+                assert_string_equal(out, want);
+                assert_int_equal(glosses, 1);
+                free(out);
+            }
+        }
+    }
+}
+
 /* A furniture word in a line longer than a page toolbar is text. */
 static void long_lines_stream_through(void **state)
 {
@@ -219,6 +248,7 @@ int main(void)
         cmocka_unit_test(furniture_lines_are_removed),
         cmocka_unit_test(pinyin_glosses_are_removed),
         cmocka_unit_test(what_stays),
+        cmocka_unit_test(glosses_found_at_every_offset),
         cmocka_unit_test(long_lines_stream_through),
         cmocka_unit_test(traditional_notice_with_glosses_has_sections),
         cmocka_unit_test(glosses_gone_in_all_traditional_notices),

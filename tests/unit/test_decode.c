@@ -43,7 +43,29 @@ static void on_warn(void *ud, const char *code, size_t offset,
     log->n++;
 }
 
-/* Decode `in` fed `chunk` bytes at a time, then an empty final feed.
+/* One feed; with `tail`, through zc_decoder_feed_tail() (what parser.c
+ * calls), whose uncopied tail is appended here: both must give the same
+ * text. */
+static void feed(zc_decoder *d, const char *in, size_t n, bool final,
+                 zc_buf *out, bool tail)
+{
+    if (!tail) {
+        assert_int_equal(zc_decoder_feed(d, in, n, final, out), ZC_OK);
+        return;
+    }
+    const char *t;
+    size_t nt;
+    assert_int_equal(zc_decoder_feed_tail(d, in, n, final, out, &t, &nt),
+                     ZC_OK);
+    if (nt) {
+        assert_true(t >= in && t + nt <= in + n);
+        assert_true(zc_buf_append(out, t, nt));
+    }
+}
+
+/* Decode `in` fed `chunk` bytes at a time, then an empty final feed
+ * (odd chunk sizes through zc_decoder_feed(), even ones through
+ * zc_decoder_feed_tail()).
  * Returns the decoded text (caller frees) and its length in *out_len. */
 static char *decode(const char *enc, const char *in, size_t len, size_t chunk,
                     warn_log *log, size_t *out_len, char *used_enc,
@@ -54,11 +76,12 @@ static char *decode(const char *enc, const char *in, size_t len, size_t chunk,
     assert_non_null(d);
     zc_buf out;
     zc_buf_init(&out, &zc_default_mem);
+    bool tail = chunk % 2 == 0;
     for (size_t i = 0; i < len; i += chunk) {
         size_t n = len - i < chunk ? len - i : chunk;
-        assert_int_equal(zc_decoder_feed(d, in + i, n, false, &out), ZC_OK);
+        feed(d, in + i, n, false, &out, tail);
     }
-    assert_int_equal(zc_decoder_feed(d, "", 0, true, &out), ZC_OK);
+    feed(d, "", 0, true, &out, tail);
     if (used_enc)
         snprintf(used_enc, used_cap, "%s", zc_decoder_encoding(d));
     assert_int_equal(zc_decoder_replacements(d), log->n);
@@ -132,6 +155,57 @@ static void clean_utf8_is_unchanged(void **state)
           "");
     CHECK("utf-8", "plain ASCII\n", "plain ASCII\n", "");
     CHECK(NULL, "", "", "");
+}
+
+/* utf8_run() passes plain text over 32 and 16 bytes at a time: a byte
+ * that is not plain (CR, NUL, a 2- or 4-byte character, the E0 and ED
+ * leads, an invalid or a cut sequence) at every offset around those
+ * blocks, after ASCII or after CJK text, must be decided as the byte
+ * loop decides it. */
+static void odd_bytes_at_every_block_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out, *warn;
+    } odd[] = {
+        {"\r", "\n", ""},
+        {"\r\n", "\n", ""},
+        {"\0", RFC, "nul-byte"},
+        {"\xC2\xB7", "\xC2\xB7", ""},
+        {"\xE0\xA0\x80", "\xE0\xA0\x80", ""},
+        {"\xED\x9F\xBF", "\xED\x9F\xBF", ""},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", ""},
+        {"\xFF", RFC, "invalid-utf8"},
+        {"\xE4\xB8", RFC, "invalid-utf8"},
+    };
+    char in[256], out[256], warns[64];
+    for (size_t o = 0; o < sizeof odd / sizeof odd[0]; o++) {
+        for (size_t at = 0; at < 70; at++) {
+            /* `at` bytes before the odd one: ASCII, or CJK and ASCII */
+            size_t k = 0;
+            for (; o % 2 == 0 && k + 3 <= at; k += 3)
+                memcpy(in + k, "文", 3);
+            for (; k < at; k++)
+                in[k] = 'x';
+            memcpy(out, in, k);
+            size_t ki = k, ko = k;
+            k = strlen(odd[o].in) + (odd[o].in[0] ? 0 : 1); /* NUL */
+            memcpy(in + ki, odd[o].in, k);
+            ki += k;
+            memcpy(out + ko, odd[o].out, strlen(odd[o].out));
+            ko += strlen(odd[o].out);
+            static const char rest[] = "a一二三四五六七八九十一二三四五六七八九十b";
+            memcpy(in + ki, rest, sizeof rest - 1);
+            memcpy(out + ko, rest, sizeof rest - 1);
+            ki += sizeof rest - 1;
+            ko += sizeof rest - 1;
+            if (*odd[o].warn)
+                snprintf(warns, sizeof warns, "%s@%zu", odd[o].warn, at);
+            else
+                warns[0] = '\0';
+            check_decode("utf-8", in, ki, out, ko, warns);
+        }
+    }
 }
 
 static void bom_is_dropped(void **state)
@@ -416,6 +490,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clean_utf8_is_unchanged),
+        cmocka_unit_test(odd_bytes_at_every_block_offset),
         cmocka_unit_test(bom_is_dropped),
         cmocka_unit_test(line_ends_become_lf),
         cmocka_unit_test(invalid_bytes_become_fffd_with_input_offsets),
