@@ -492,6 +492,43 @@ static zc_field field_from_name(const char *base, bool *ok)
 
 static zc_status finish_inner(loader *L, zc_rule *ru);
 
+/* Before trying a start position PCRE2 looks for the pattern's last
+ * required code unit (the % of 按…的5%), and that search runs on to the
+ * end of the subject: for a rule run over anchor windows, the whole
+ * section.  Where the unit is an ASCII character that does not end every
+ * anchor (% for a rule anchored on 按), each window may read on for pages
+ * (a required byte of a CJK character is found within a few characters
+ * anyway; and a pattern that starts with an ASCII character is not tried
+ * at all in a window without one).  Such a rule does better without
+ * start optimizations, which save little in a window. */
+static bool far_required_unit(const loader *L, const zc_rule *ru,
+                              pcre2_code *code)
+{
+    bool windowed = ru->type == ZC_RT_ITEM || ru->type == ZC_RT_CONVENTION ||
+                    ru->type == ZC_RT_HEADER;
+    uint32_t type = 0, unit = 0;
+    if (!windowed || !ru->n_anchors ||
+        pcre2_pattern_info(code, PCRE2_INFO_LASTCODETYPE, &type) != 0 ||
+        type == 0 ||
+        pcre2_pattern_info(code, PCRE2_INFO_LASTCODEUNIT, &unit) != 0 ||
+        unit >= 0x80)
+        return false;
+    uint32_t first_type = 0, first = 0x80;
+    if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first_type) ==
+            0 &&
+        first_type == 1 &&
+        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &first) == 0 &&
+        first < 0x80)
+        return false;
+    const zc_anchors *a = L->r->anchors;
+    for (size_t k = 0; k < ru->n_anchors; k++) {
+        const char *lit = zc_anchors_literal(a, ru->anchors[k]);
+        if ((unsigned char)lit[strlen(lit) - 1] != unit)
+            return true;
+    }
+    return false;
+}
+
 /* Finish the rule being read: compile, look up its groups, check it.  A
  * rule that fails is released here. */
 static zc_status finish_rule(loader *L)
@@ -520,6 +557,11 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
      * match time would send the JIT back to the interpreter), which the
      * JIT must know of at compile time */
     pcre2_code *code = compile(L, PCRE2_USE_OFFSET_LIMIT, &st);
+    if (code && far_required_unit(L, ru, code)) {
+        pcre2_code_free(code);
+        code = compile(L, PCRE2_USE_OFFSET_LIMIT | PCRE2_NO_START_OPTIMIZE,
+                       &st);
+    }
     if (!code)
         return st;
     ru->code = code;
