@@ -48,6 +48,9 @@ struct zc_anchors {
     const zc_mem *mem;
     char **lit;
     uint16_t *len;
+    /* the up to 8 bytes after a literal's first character, as one word
+     * to compare with a load (and the mask of the bytes it has) */
+    uint64_t *word, *wmask;
     int32_t *next;   /* next literal with the same first character */
     size_t n, cap;
     uint64_t first[65536 / 64];
@@ -78,6 +81,8 @@ void zc_anchors_free(zc_anchors *a)
     zc_free(a->mem, a->lit);
     zc_free(a->mem, a->len);
     zc_free(a->mem, a->next);
+    zc_free(a->mem, a->word);
+    zc_free(a->mem, a->wmask);
     zc_free(a->mem, a->head);
     zc_free(a->mem, a);
 }
@@ -141,8 +146,14 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
     int32_t *next = zc_realloc(a->mem, a->next, cap * sizeof *next);
     if (next)
         a->next = next;
+    uint64_t *word = zc_realloc(a->mem, a->word, cap * sizeof *word);
+    if (word)
+        a->word = word;
+    uint64_t *wmask = zc_realloc(a->mem, a->wmask, cap * sizeof *wmask);
+    if (wmask)
+        a->wmask = wmask;
     char *copy = zc_strndup(a->mem, s, n);
-    if (!len || !next || !copy) {
+    if (!len || !next || !word || !wmask || !copy) {
         zc_free(a->mem, copy);
         return -2;
     }
@@ -165,38 +176,50 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
         uint32_t h = pair_hash(cp, cp2);
         a->pair[h / 64] |= (uint64_t)1 << (h % 64);
     }
+    unsigned char after[8] = {0}, mask[8] = {0};
+    for (size_t b = 0; b < 8 && (size_t)l0 + b < n; b++) {
+        after[b] = (unsigned char)s[l0 + b];
+        mask[b] = 0xFF;
+    }
+    memcpy(&a->word[id], after, 8);
+    memcpy(&a->wmask[id], mask, 8);
     a->n++;
     a->lit[id] = copy;
     a->len[id] = (uint16_t)n;
     return (int)id;
 }
 
-/* memcmp for the few bytes after an anchor's first character */
-static inline bool same(const char *x, const char *y, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (x[i] != y[i])
-            return false;
-    return true;
-}
-
-/* The literals starting at t + i, whose first character cp is l bytes. */
+/* The literals starting at t + i, whose first character cp is l bytes.
+ * Where 8 bytes can be read after the first character, one masked
+ * compare decides a literal of up to 8 more bytes (CJK words of up to
+ * three more characters); the rest of a longer one, or any literal near
+ * the end of the text, is compared byte by byte. */
 static bool hits_at(const zc_anchors *a, const char *t, size_t len, size_t i,
                     uint32_t cp, int l, zc_anchor_hit **hits, size_t *n,
                     size_t *cap, const zc_mem *mem)
 {
+    size_t room = len - i - (size_t)l;
+    uint64_t after = 0;
+    if (room >= 8)
+        memcpy(&after, t + i + l, 8);
     for (int32_t id = a->head[rank_of(a, cp)]; id >= 0; id = a->next[id]) {
-        size_t ln = a->len[id];
-        /* the first character matched already */
-        if (ln >= (size_t)l && ln <= len - i &&
-            same(t + i + l, a->lit[id] + l, ln - (size_t)l)) {
-            if (*n == *cap && !ZC_GROW(mem, *hits, *cap, *n + 1))
-                return false;
-            (*hits)[*n].pos = (uint32_t)i;
-            (*hits)[*n].end = (uint32_t)(i + ln);
-            (*hits)[*n].id = (uint16_t)id;
-            (*n)++;
+        size_t rest = (size_t)a->len[id] - (size_t)l; /* after the first */
+        if (rest > room)
+            continue;
+        if (room >= 8) {
+            if ((after & a->wmask[id]) != a->word[id] ||
+                (rest > 8 &&
+                 memcmp(t + i + l + 8, a->lit[id] + l + 8, rest - 8)))
+                continue;
+        } else if (memcmp(t + i + l, a->lit[id] + l, rest)) {
+            continue;
         }
+        if (*n == *cap && !ZC_GROW(mem, *hits, *cap, *n + 1))
+            return false;
+        (*hits)[*n].pos = (uint32_t)i;
+        (*hits)[*n].end = (uint32_t)(i + (size_t)l + rest);
+        (*hits)[*n].id = (uint16_t)id;
+        (*n)++;
     }
     return true;
 }
@@ -282,8 +305,9 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                 cp = 0;
             }
         }
+        /* (marks were sifted: zc_anchors_sift) */
         if (cp && cp <= 0xFFFF && (a->first[cp / 64] >> (cp % 64)) & 1 &&
-            may_begin(a, cp, t + i + l, len - i - (size_t)l) &&
+            (at || may_begin(a, cp, t + i + l, len - i - (size_t)l)) &&
             !hits_at(a, t, len, i, cp, l, hits, n, cap, mem))
             return false;
         if (!at)
