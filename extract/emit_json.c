@@ -107,6 +107,22 @@ static void jw_close(jw *w, char c)
     w->comma = true;
 }
 
+/* Empty a jw; its buffer stays for the next document (`release`: freed),
+ * so a run over thousands of files does not grow one from 4 KiB each
+ * time. */
+static void jw_clear(jw *j, bool release)
+{
+    if (release) {
+        free(j->buf);
+        memset(j, 0, sizeof *j);
+        return;
+    }
+    j->out = NULL;
+    j->len = 0;
+    j->oom = false;
+    j->comma = false;
+}
+
 /* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), 0 if it
  * is not one (RFC 3629: no overlong forms, surrogates, or code points
  * above U+10FFFF). */
@@ -134,21 +150,58 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return k + 1;
 }
 
-/* A JSON string: escapes quotes, backslashes and every control character,
- * copied in runs.  Document text is valid UTF-8 (the decoder guarantees
- * it), but not every string is document text: a file name (source.path),
- * a --filter record's url, a rule file's name can hold any bytes.  Each
- * byte that does not start a valid UTF-8 sequence is written as U+FFFD,
- * so the output is always UTF-8 (RFC 8259 section 8.1). */
-static void jw_strn(jw *w, const char *s, size_t n)
+/* Where a text's escaped form differs from the text: the source offset
+ * of each escaped byte and the bytes the escapes have added up to and
+ * including it (a text cache's map, see below).  `ok` goes false when the
+ * map cannot describe the text: a byte replaced with U+FFFD (not a
+ * one-byte-to-escape change), too many escapes, or no memory. */
+typedef struct escmap {
+    size_t *at, *extra;
+    size_t n, cap, limit;
+    bool ok;
+} escmap;
+
+static void escmap_add(escmap *m, size_t at, size_t added)
+{
+    if (!m->ok)
+        return;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 256;
+        if (m->n >= m->limit) {
+            m->ok = false;
+            return;
+        }
+        size_t *a = realloc(m->at, cap * sizeof *a);
+        if (a)
+            m->at = a;
+        size_t *e = a ? realloc(m->extra, cap * sizeof *e) : NULL;
+        if (!e) {
+            m->ok = false;
+            return;
+        }
+        m->extra = e;
+        m->cap = cap;
+    }
+    m->at[m->n] = at;
+    m->extra[m->n] = (m->n ? m->extra[m->n - 1] : 0) + added;
+    m->n++;
+}
+
+/* A JSON string's contents: escapes quotes, backslashes and every control
+ * character, copied in runs.  Document text is valid UTF-8 (the decoder
+ * guarantees it), but not every string is document text: a file name
+ * (source.path), a --filter record's url, a rule file's name can hold any
+ * bytes.  Each byte that does not start a valid UTF-8 sequence is written
+ * as U+FFFD, so the output is always UTF-8 (RFC 8259 section 8.1).  `m`,
+ * if not NULL, is told where the escapes are. */
+static void jw_escape(jw *w, const char *s, size_t n, escmap *m)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    jw_raw(w, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        /* section text, written once per level it is nested in, is
-         * most of the output: whole blocks of it need no escape */
+        /* section text is most of the output: whole blocks of it need no
+         * escape */
         while (n - i >= ZC_BLOCK) {
             size_t step = zc_plain_block(u + i, false, '"', '\\', NULL);
             if (!step)
@@ -177,6 +230,8 @@ static void jw_strn(jw *w, const char *s, size_t n)
             jw_raw(w, s + run, i - run);
             run = i + 1;
             jw_raw(w, "\xEF\xBF\xBD", 3);
+            if (m)
+                m->ok = false;
             continue;
         }
         jw_raw(w, s + run, i - run);
@@ -198,8 +253,16 @@ static void jw_strn(jw *w, const char *s, size_t n)
             len = 6;
         }
         jw_raw(w, esc, len);
+        if (m)
+            escmap_add(m, i, len - 1);
     }
     jw_raw(w, s + run, n - run);
+}
+
+static void jw_strn(jw *w, const char *s, size_t n)
+{
+    jw_raw(w, "\"", 1);
+    jw_escape(w, s, n, NULL);
     jw_raw(w, "\"", 1);
 }
 
@@ -229,6 +292,138 @@ static void jw_zstr(jw *w, zc_str s)
         jw_strn(w, s.ptr, s.len);
     else
         jw_lit(w, "null");
+}
+
+/* A long run of bytes that needs no escaping: straight to the stream
+ * rather than through the buffer (which would otherwise grow to hold it). */
+static void jw_bulk(jw *w, const char *s, size_t n)
+{
+    if (w->oom || !w->out || n < JW_FLUSH) {
+        jw_raw(w, s, n);
+        return;
+    }
+    jw_flush(w);
+    if (!w->oom && fwrite(s, 1, n, w->out) != n)
+        w->oom = true;
+}
+
+/* ---- section text, escaped once ------------------------------------------ *
+ *
+ * A section's text holds its sub-sections' texts, so a deeply numbered
+ * notice has each byte in several sections (the 96 MB bench notice gives
+ * 428 MB of JSON).  Sections come parent first, so the writer keeps the
+ * escaped form of the last text it escaped, with a map of where escaping
+ * changed the length, and writes a text that lies inside it as a copy of
+ * the matching slice.
+ *
+ * Why the slice is the text: a section's text is the decoded document's
+ * bytes [start, end) (extract.h), so within one document two spans that
+ * overlap hold the same bytes there, whatever buffer they were delivered
+ * in.  The cache is emptied when a new document starts (writer begin/end,
+ * and the document callback, which comes before the sections of every
+ * document, also after zc_parser_reset()).  Its text pointer is compared
+ * too, as a check that costs nothing.
+ *
+ * Why the slice is the escaped text: the cache is used only when the
+ * whole cached text was valid UTF-8 (no byte became U+FFFD) and the slice
+ * starts and ends on character boundaries.  Then the slice is whole
+ * characters, each escaped on its own (a control character, quote or
+ * backslash into an escape, anything else copied), exactly as escaping
+ * the slice alone would. */
+typedef struct textcache {
+    bool valid;
+    size_t start, end; /* decoded-text span of the cached text          */
+    const char *ptr;   /* where it was delivered                        */
+    jw esc;            /* its escaped form, without quotes              */
+    escmap map;        /* where escaping changed the length             */
+} textcache;
+
+static void tc_clear(textcache *tc, bool release)
+{
+    tc->valid = false;
+    if (release) {
+        free(tc->esc.buf);
+        free(tc->map.at);
+        free(tc->map.extra);
+        memset(tc, 0, sizeof *tc);
+    }
+}
+
+/* Offset in the escaped text of source offset `x` (relative to the
+ * cached text's start). */
+static size_t tc_offset(const textcache *tc, size_t x)
+{
+    /* escapes before x: the first one at or after x, by bisection */
+    size_t lo = 0, hi = tc->map.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tc->map.at[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return x + (lo ? tc->map.extra[lo - 1] : 0);
+}
+
+/* Is escaped offset `e` the start of a character (or the end)? */
+static bool tc_boundary(const textcache *tc, size_t e)
+{
+    /* an escape starts with '\\'; other bytes are the text's own */
+    return e == tc->esc.len ||
+           ((unsigned char)tc->esc.buf[e] & 0xC0) != 0x80;
+}
+
+/* Write a section's text from the cache, if it lies inside the cached
+ * text; false if it does not. */
+static bool tc_write(jw *w, const textcache *tc, const zc_section *s)
+{
+    if (!tc->valid || s->start < tc->start || s->end > tc->end ||
+        s->end < s->start ||
+        s->end - s->start != s->text.len ||
+        s->text.ptr != tc->ptr + (s->start - tc->start))
+        return false;
+    size_t a = tc_offset(tc, s->start - tc->start);
+    size_t b = tc_offset(tc, s->end - tc->start);
+    if (!tc_boundary(tc, a) || !tc_boundary(tc, b))
+        return false;
+    jw_raw(w, "\"", 1);
+    jw_bulk(w, tc->esc.buf + a, b - a);
+    jw_raw(w, "\"", 1);
+    return true;
+}
+
+/* Escape a section's text into the cache and write it from there. */
+static void tc_fill(jw *w, textcache *tc, const zc_section *s)
+{
+    jw_clear(&tc->esc, false);
+    tc->map.n = 0;
+    tc->map.ok = s->end - s->start == s->text.len;
+    /* a text that is mostly escapes is not worth a map */
+    tc->map.limit = s->text.len / 16 + 256;
+    jw_escape(&tc->esc, s->text.ptr, s->text.len, &tc->map);
+    tc->valid = tc->map.ok && !tc->esc.oom;
+    tc->start = s->start;
+    tc->end = s->end;
+    tc->ptr = s->text.ptr;
+    if (tc->esc.oom) {
+        jw_strn(w, s->text.ptr, s->text.len);
+        return;
+    }
+    jw_raw(w, "\"", 1);
+    jw_bulk(w, tc->esc.buf, tc->esc.len);
+    jw_raw(w, "\"", 1);
+}
+
+/* A section's "text" value; `tc` NULL: no cache. */
+static void section_text(jw *w, const zc_section *s, textcache *tc)
+{
+    jw_sep(w);
+    if (!s->text.ptr)
+        jw_lit(w, "null");
+    else if (!tc)
+        jw_strn(w, s->text.ptr, s->text.len);
+    else if (!tc_write(w, tc, s))
+        tc_fill(w, tc, s);
 }
 
 /* Shortest of %.15g / %.17g that reads back exactly (as cJSON does), so
@@ -381,7 +576,8 @@ static void quantity(jw *w, const zc_quantity *q, unsigned flags)
     jw_close(w, '}');
 }
 
-static void section(jw *w, const zc_section *s, unsigned flags)
+static void section(jw *w, const zc_section *s, unsigned flags,
+                    textcache *tc)
 {
     jw_open(w, '{');
     jw_key(w, "id");
@@ -406,7 +602,7 @@ static void section(jw *w, const zc_section *s, unsigned flags)
     jw_span(w, s->start, s->end);
     if (!(flags & ZC_JSON_NO_TEXT)) {
         jw_key(w, "text");
-        jw_zstr(w, s->text);
+        section_text(w, s, tc);
     }
     if (s->truncated) {
         jw_key(w, "truncated");
@@ -490,7 +686,7 @@ static cJSON *reparse(jw *w)
 cJSON *zc_section_to_json(const zc_section *s, unsigned flags)
 {
     jw w = {0};
-    section(&w, s, flags);
+    section(&w, s, flags, NULL);
     return reparse(&w);
 }
 
@@ -512,6 +708,7 @@ struct zc_json_writer {
     bool head_written;
     bool doc_seen;
     jw warnings;      /* the "warnings" array, kept until the end     */
+    textcache text;   /* the last section text escaped                */
 };
 
 zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags)
@@ -524,22 +721,6 @@ zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags)
     return w;
 }
 
-/* Empty a jw; its buffer stays for the next document (`release`: freed),
- * so a run over thousands of files does not grow one from 4 KiB each
- * time. */
-static void jw_clear(jw *j, bool release)
-{
-    if (release) {
-        free(j->buf);
-        memset(j, 0, sizeof *j);
-        return;
-    }
-    j->out = NULL;
-    j->len = 0;
-    j->oom = false;
-    j->comma = false;
-}
-
 static void clear_doc(zc_json_writer *w, bool release)
 {
     free(w->path);
@@ -547,6 +728,7 @@ static void clear_doc(zc_json_writer *w, bool release)
     w->path = w->format = NULL;
     jw_clear(&w->w, release);
     jw_clear(&w->warnings, release);
+    tc_clear(&w->text, release);
     w->head_written = w->doc_seen = false;
 }
 
@@ -602,6 +784,7 @@ static void write_head(zc_json_writer *w, const zc_document *d)
 static int on_document(const zc_document *d, void *ud)
 {
     zc_json_writer *w = ud;
+    tc_clear(&w->text, false); /* a new document: new text */
     write_head(w, d);
     return w->w.oom;
 }
@@ -610,7 +793,7 @@ static int on_section(const zc_section *s, void *ud)
 {
     zc_json_writer *w = ud;
     write_head(w, NULL);
-    section(&w->w, s, w->flags);
+    section(&w->w, s, w->flags, &w->text);
     return w->w.oom;
 }
 

@@ -280,6 +280,228 @@ static void section_larger_than_the_flush_buffer(void **state)
     free(in);
 }
 
+/* ---- section text from the writer's cache -------------------------------- */
+
+/* The writer escapes a section's text once and writes a sub-section's
+ * text as a slice of that.  Its document callback empties the cache, so a
+ * second writer that is sent the document again before every section
+ * escapes every text afresh: the two outputs must be the same bytes. */
+typedef struct {
+    zc_callbacks cached, fresh;
+    const zc_document *doc;
+    char text[4][1024]; /* each document's decoded text */
+    size_t doc_no;
+} pair;
+
+static int pair_text(const char *buf, size_t len, size_t offset, void *ud)
+{
+    pair *x = ud;
+    assert_true(offset + len <= sizeof x->text[0]);
+    memcpy(x->text[x->doc_no] + offset, buf, len);
+    return 0;
+}
+
+/* Every section "text" in the JSON Lines `out` is its span of the decoded
+ * text: what the writer's cache must never get wrong. */
+static void texts_are_spans(const pair *x, const char *out)
+{
+    const char *line = out;
+    for (size_t d = 0; d < 4; d++) {
+        const char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        cJSON *j = parse_one(line, (size_t)(nl - line));
+        const cJSON *sec;
+        cJSON_ArrayForEach(sec, get(j, "sections"))
+        {
+            const cJSON *span = get(sec, "span");
+            size_t a = (size_t)cJSON_GetArrayItem(span, 0)->valuedouble;
+            size_t b = (size_t)cJSON_GetArrayItem(span, 1)->valuedouble;
+            const char *t = get(sec, "text")->valuestring;
+            assert_int_equal(strlen(t), b - a);
+            assert_memory_equal(t, x->text[d] + a, b - a);
+        }
+        cJSON_Delete(j);
+        line = nl + 1;
+    }
+}
+
+static int pair_document(const zc_document *d, void *ud)
+{
+    pair *x = ud;
+    x->doc = d;
+    return x->cached.document(d, x->cached.ud) ||
+           x->fresh.document(d, x->fresh.ud);
+}
+
+static int pair_section(const zc_section *s, void *ud)
+{
+    pair *x = ud;
+    return x->cached.section(s, x->cached.ud) ||
+           x->fresh.document(x->doc, x->fresh.ud) ||
+           x->fresh.section(s, x->fresh.ud);
+}
+
+static int pair_warning(const zc_warning *wn, void *ud)
+{
+    pair *x = ud;
+    return x->cached.warning(wn, x->cached.ud) ||
+           x->fresh.warning(wn, x->fresh.ud);
+}
+
+/* Hand-made sections: a parent, then every slice of it as a child.  The
+ * parents hold escapes at both ends, an invalid byte, a character cut at
+ * the end; the slices start and end inside characters and escapes. */
+static void cached_text_equals_fresh_escape_by_hand(void **state)
+{
+    (void)state;
+    static const char *const parents[] = {
+        "\"中\\a\n文\t\x01\"b\r\x1f" "字\"",
+        "中文\n字符\n",
+        "中\xff文\n\"",          /* invalid byte: no cache        */
+        "中文\"\xe5\xad",        /* cut character at the end      */
+        "\xe0\xa0\x80\xed\x9f\xbf\xf0\x90\x80\x80\xc2\x80\n\"", /* 2-4 bytes */
+        "",
+    };
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    for (size_t k = 0; k < sizeof parents / sizeof parents[0]; k++) {
+        const char *t = parents[k];
+        size_t n = strlen(t);
+        memout mc, mf;
+        mo_open(&mc);
+        mo_open(&mf);
+        zc_json_writer *wc = zc_json_writer_new(mc.f, 0);
+        zc_json_writer *wf = zc_json_writer_new(mf.f, 0);
+        pair x;
+        zc_json_writer_callbacks(wc, &x.cached);
+        zc_json_writer_callbacks(wf, &x.fresh);
+        zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+        assert_int_equal(zc_json_writer_begin(wc, NULL, NULL), ZC_OK);
+        assert_int_equal(zc_json_writer_begin(wf, NULL, NULL), ZC_OK);
+        assert_int_equal(pair_document(&doc, &x), 0);
+        zc_section s;
+        memset(&s, 0, sizeof s);
+        s.id = "1";
+        s.level = 1;
+        s.style = "zh_dun";
+        s.start = 100;
+        s.end = 100 + n;
+        s.text.ptr = t;
+        s.text.len = n;
+        char copy[64];
+        assert_true(n < sizeof copy);
+        for (size_t a = 0; a <= n; a++) {
+            for (size_t b = a; b <= n; b++) {
+                s.id = "1";
+                s.level = 1;
+                s.start = 100;
+                s.end = 100 + n;
+                s.text.ptr = t;
+                s.text.len = n;
+                assert_int_equal(pair_section(&s, &x), 0);
+                s.id = "1.1";
+                s.level = 2;
+                s.start = 100 + a;
+                s.end = 100 + b;
+                s.text.ptr = t + a;
+                s.text.len = b - a;
+                assert_int_equal(pair_section(&s, &x), 0);
+                /* the same span, but the text elsewhere (and different):
+                 * the writer must not take it from the cache */
+                memcpy(copy, t + a, b - a);
+                for (size_t i = 0; i < b - a; i++)
+                    copy[i] = copy[i] == 'a' ? 'b' : copy[i] == '\n' ? 'n' : copy[i];
+                s.text.ptr = copy;
+                assert_int_equal(pair_section(&s, &x), 0);
+            }
+        }
+        assert_int_equal(zc_json_writer_end(wc, p, NULL), ZC_OK);
+        assert_int_equal(zc_json_writer_end(wf, p, NULL), ZC_OK);
+        zc_json_writer_free(wc);
+        zc_json_writer_free(wf);
+        zc_parser_free(p);
+        mo_close(&mc);
+        mo_close(&mf);
+        assert_int_equal(mc.len, mf.len);
+        assert_memory_equal(mc.buf, mf.buf, mc.len);
+        cJSON_Delete(parse_one(mc.buf, mc.len));
+        free(mc.buf);
+        free(mf.buf);
+    }
+}
+
+/* Through the parser: nested sections with text to escape, in chunks,
+ * with top-level sections cut at max_section_bytes (the rest of a cut
+ * section comes in a later group, in a buffer the segmenter reuses), two
+ * documents through the same writers. */
+static void cached_text_equals_fresh_escape_through_the_parser(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "关于印发\"方案\"的通知\n各单位：\n"
+        "一、总体要求\n（一）指导思想。坚持\"以人为本\"，路径C:\\dir\\a。\n"
+        "1. 第一条，内容\t制表，\"引号\"。\n2. 第二条\"引号\"，还有更多的文字"
+        "用来填满这一节，让它比最小的上限更长一些。\n（二）基本原则\n"
+        "二、主要任务\n（一）任务一\n1. 细则\\反斜杠\n2. 细则二\n"
+        "（二）任务二\n三、保障措施\n",
+        /* the next document's preamble lies inside this one's, at the
+         * same place in the segmenter's buffer: not the same text */
+        "没有编号的一段文字，\"引号\"和反斜杠\\，没有编号的一段文字。\n",
+        "其他文字\n一、总则\n",
+        "一、总则\n（一）\"目的\"\n1. 第一\n（二）范围\n二、附则\n",
+    };
+    static const size_t caps[] = {0, 192, 256, 400};
+    static const size_t chunks[] = {1, 3, 7, 4096};
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        for (size_t h = 0; h < sizeof chunks / sizeof chunks[0]; h++) {
+            memout mc, mf;
+            mo_open(&mc);
+            mo_open(&mf);
+            zc_json_writer *wc = zc_json_writer_new(mc.f, 0);
+            zc_json_writer *wf = zc_json_writer_new(mf.f, 0);
+            pair x;
+            zc_json_writer_callbacks(wc, &x.cached);
+            zc_json_writer_callbacks(wf, &x.fresh);
+            zc_callbacks cb = {pair_document, pair_section, pair_warning,
+                               pair_text, &x};
+            zc_options opt;
+            zc_options_init(&opt);
+            if (caps[c])
+                opt.max_section_bytes = caps[c];
+            zc_parser *p = zc_parser_new(NULL, &opt, &cb);
+            assert_non_null(p);
+            for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+                x.doc_no = d;
+                zc_parser_reset(p);
+                assert_int_equal(zc_json_writer_begin(wc, NULL, NULL), ZC_OK);
+                assert_int_equal(zc_json_writer_begin(wf, NULL, NULL), ZC_OK);
+                size_t len = strlen(docs[d]);
+                for (size_t i = 0; i < len; i += chunks[h])
+                    assert_int_equal(
+                        zc_parser_feed(p, docs[d] + i,
+                                       len - i < chunks[h] ? len - i
+                                                           : chunks[h]),
+                        ZC_OK);
+                assert_int_equal(zc_parser_finish(p), ZC_OK);
+                assert_int_equal(zc_json_writer_end(wc, p, NULL), ZC_OK);
+                assert_int_equal(zc_json_writer_end(wf, p, NULL), ZC_OK);
+            }
+            zc_json_writer_free(wc);
+            zc_json_writer_free(wf);
+            zc_parser_free(p);
+            mo_close(&mc);
+            mo_close(&mf);
+            assert_int_equal(mc.len, mf.len);
+            assert_memory_equal(mc.buf, mf.buf, mc.len);
+            if (caps[c] == 192)
+                assert_non_null(strstr(mc.buf, "\"truncated\":true"));
+            texts_are_spans(&x, mc.buf);
+            free(mc.buf);
+            free(mf.buf);
+        }
+    }
+}
+
 /* ---- extraction items, built by hand ------------------------------------- */
 
 #define ZS(lit) {lit, sizeof(lit) - 1}
@@ -471,6 +693,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_text_and_error),
         cmocka_unit_test(json_lines_for_several_documents),
         cmocka_unit_test(section_larger_than_the_flush_buffer),
+        cmocka_unit_test(cached_text_equals_fresh_escape_by_hand),
+        cmocka_unit_test(cached_text_equals_fresh_escape_through_the_parser),
         cmocka_unit_test(section_to_json_renders_every_item),
         cmocka_unit_test(document_to_json),
     };
