@@ -502,6 +502,151 @@ static void cached_text_equals_fresh_escape_through_the_parser(void **state)
     }
 }
 
+/* ---- escaping, against a byte-at-a-time reference ----------------------- */
+
+/* Length of the valid UTF-8 sequence at s[0..n) (RFC 3629), 0 if none. */
+static size_t ref_utf8(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], cp, min;
+    size_t k;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 2, min = 0x80, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 3, min = 0x800, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 4, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    if (n < k)
+        return 0;
+    for (size_t j = 1; j < k; j++) {
+        if ((s[j] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k;
+}
+
+/* "text":"<s escaped>" as the writer must write it. */
+static size_t ref_text_field(const unsigned char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    o += (size_t)sprintf(out, "\"text\":\"");
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t k = ref_utf8(s + i, n - i);
+        if (!k) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        } else if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+            i++;
+        } else if (c < 0x20) {
+            const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                            : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+                            : c == '\f' ? "\\f" : NULL;
+            if (e)
+                o += (size_t)sprintf(out + o, "%s", e);
+            else
+                o += (size_t)sprintf(out + o, "\\u%04x", c);
+            i++;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k;
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return o;
+}
+
+/* Random texts built from the pieces that decide escaping (ASCII, the
+ * escaped bytes, CJK, 3-byte sequences with every kind of lead byte, 2-
+ * and 4-byte sequences, invalid and cut sequences), at every alignment to
+ * the writer's 16-byte blocks, as a section's text and as a slice of its
+ * parent's (the cache), against the reference. */
+static void escaping_matches_a_byte_at_a_time_reference(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "Z", " ", "\x7F", "\"", "\\", "\n", "\t", "\x01", "\x1F",
+        "中", "，", "\xEF\xBF\xBD", "\xE0\xA0\x80", "\xE0\x80\x80",
+        "\xED\x9F\xBF", "\xED\xA0\x80", "\xC2\x80", "\xDF\xBF", "\xC0\x80",
+        "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\x80",
+        "\xBF", "\xE4\xB8", "\xE4", "\xF0\x90", "\xFF", "\xF5"};
+    size_t np = sizeof pieces / sizeof pieces[0];
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    uint32_t x = 7;
+    unsigned char t[160];
+    char want[160 * 6 + 16];
+    for (int it = 0; it < 20000; it++) {
+        size_t n = 0;
+        x = x * 1103515245u + 12345u;
+        size_t len = (x >> 16) % 100, lead = (x >> 8) % 16;
+        for (; n < lead; n++)
+            t[n] = 'a';
+        while (n < lead + len) {
+            x = x * 1103515245u + 12345u;
+            unsigned r = (x >> 16) % 100;
+            const char *pc = r < 50 ? "中" : r < 65 ? "a" : pieces[r % np];
+            size_t l = strlen(pc);
+            memcpy(t + n, pc, l);
+            n += l;
+        }
+        x = x * 1103515245u + 12345u;
+        size_t a = (x >> 16) % (n + 1);
+        x = x * 1103515245u + 12345u;
+        size_t b = a + (x >> 16) % (n - a + 1);
+        size_t before = m.len;
+        assert_int_equal(zc_json_writer_begin(w, NULL, NULL), ZC_OK);
+        assert_int_equal(cb.document(&doc, cb.ud), 0);
+        zc_section s;
+        memset(&s, 0, sizeof s);
+        s.id = "1";
+        s.level = 1;
+        s.start = 1000;
+        s.end = 1000 + n;
+        s.text.ptr = (const char *)t;
+        s.text.len = n;
+        assert_int_equal(cb.section(&s, cb.ud), 0);
+        s.id = "1.1";
+        s.level = 2;
+        s.start = 1000 + a;
+        s.end = 1000 + b;
+        s.text.ptr = (const char *)t + a;
+        s.text.len = b - a;
+        assert_int_equal(cb.section(&s, cb.ud), 0);
+        assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+        ref_text_field(t, n, want);
+        const char *got = strstr(m.buf + before, want);
+        if (!got)
+            fail_msg("text %d (%zu bytes) escaped wrongly: %s", it, n,
+                     m.buf + before);
+        ref_text_field(t + a, b - a, want);
+        if (!strstr(got + 1, want))
+            fail_msg("slice [%zu, %zu) of text %d escaped wrongly: %s", a, b,
+                     it, m.buf + before);
+    }
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    free(m.buf);
+}
+
 /* ---- extraction items, built by hand ------------------------------------- */
 
 #define ZS(lit) {lit, sizeof(lit) - 1}
@@ -693,6 +838,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_text_and_error),
         cmocka_unit_test(json_lines_for_several_documents),
         cmocka_unit_test(section_larger_than_the_flush_buffer),
+        cmocka_unit_test(escaping_matches_a_byte_at_a_time_reference),
         cmocka_unit_test(cached_text_equals_fresh_escape_by_hand),
         cmocka_unit_test(cached_text_equals_fresh_escape_through_the_parser),
         cmocka_unit_test(section_to_json_renders_every_item),
