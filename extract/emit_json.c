@@ -15,6 +15,7 @@
 #include "extract_json.h"
 #include "utf8_block.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -393,16 +394,19 @@ static void tc_clear(textcache *tc, bool release)
  * cached text's start). */
 static size_t tc_offset(const textcache *tc, size_t x)
 {
-    /* escapes before x: the first one at or after x, by bisection */
-    size_t lo = 0, hi = tc->map.n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tc->map.at[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* the number of escapes before x, by bisection without branches (the
+     * comparisons are unpredictable): it is in [base, base + n] */
+    const size_t *at = tc->map.at, *base = at;
+    size_t n = tc->map.n;
+    if (!n)
+        return x;
+    while (n > 1) {
+        size_t half = n / 2;
+        base = base[half] < x ? base + half : base;
+        n -= half;
     }
-    return x + (lo ? tc->map.extra[lo - 1] : 0);
+    size_t k = (size_t)(base - at) + (*base < x);
+    return x + (k ? tc->map.extra[k - 1] : 0);
 }
 
 /* Is escaped offset `e` the start of a character (or the end)? */
@@ -494,6 +498,59 @@ static char *u64_digits(char *end, unsigned long long a)
  * double it converts to (exactly: it is below 2^53). */
 #define JW_INT_MAX 1000000000000000ULL /* 1e15 */
 
+/* A value that is not an integer (6.2, 0.5, 79.81) as jw_num() writes it,
+ * without snprintf and strtod, when it is a decimal of at most six
+ * fraction digits between 0.001 and 1e9; 0 (nothing written) otherwise.
+ *
+ * Why it is what "%.15g" writes: if M / 10^k (M an integer below 1e15, k
+ * <= 6, both exact doubles) divides to exactly |d| (a division is
+ * correctly rounded), then |d| is the double nearest to the decimal
+ * x = M / 10^k, so |d - x| <= 2^-53 |d|.  x has at most 15 significant
+ * digits and the 15-digit decimals around it are 10^-14 |x| or more apart,
+ * so rounding |d| to 15 digits gives x, which reads back as d (so %.17g
+ * is not needed) and, as 0.001 <= x < 1e15, "%g" writes in fixed
+ * notation with the trailing zeros dropped. */
+static size_t short_decimal(double d, char *out)
+{
+#if FLT_EVAL_METHOD == 0 /* no extra precision to compare in */
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    static const unsigned long long u10[] = {1,      10,      100,    1000,
+                                             10000,  100000,  1000000};
+    double a = fabs(d);
+    if (!(a >= 1e-3 && a < 1e9))
+        return 0;
+    for (int k = 1; k <= 6; k++) {
+        /* any integer near a * 10^k will do: the division decides */
+        unsigned long long v = (unsigned long long)(a * p10[k] + 0.5);
+        if ((double)v / p10[k] != a)
+            continue;
+        unsigned long long frac = v % u10[k];
+        char buf[40], *e = buf + sizeof buf, *q = e;
+        /* the fraction, k digits with its leading zeros, less its
+         * trailing ones (the first k that divides back leaves none, or
+         * k - 1 would have: dropping them is insurance) */
+        int digits = k;
+        while (frac % 10 == 0 && digits > 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int j = 0; j < digits; j++, frac /= 10)
+            *--q = (char)('0' + frac % 10);
+        if (digits)
+            *--q = '.';
+        q = u64_digits(q, v / u10[k]);
+        if (d < 0)
+            *--q = '-';
+        size_t n = (size_t)(e - q);
+        memcpy(out, q, n);
+        return n;
+    }
+#else
+    (void)d, (void)out;
+#endif
+    return 0;
+}
+
 /* Shortest of %.15g / %.17g that reads back exactly (as cJSON does), so
  * 79.81 prints as 79.81. */
 static void jw_num(jw *w, double d)
@@ -516,11 +573,15 @@ static void jw_num(jw *w, double d)
             *--q = '-';
         jw_raw(w, q, (size_t)(e - q));
         return;
-    } else {
-        snprintf(b, sizeof b, "%.15g", d);
-        if (strtod(b, NULL) != d)
-            snprintf(b, sizeof b, "%.17g", d);
     }
+    size_t n = short_decimal(d, b);
+    if (n) {
+        jw_raw(w, b, n);
+        return;
+    }
+    snprintf(b, sizeof b, "%.15g", d);
+    if (strtod(b, NULL) != d)
+        snprintf(b, sizeof b, "%.17g", d);
     jw_lit(w, b);
 }
 

@@ -709,6 +709,89 @@ static zc_section sample_section(void)
     return s;
 }
 
+/* A number that is not an integer is written as the shortest of %.15g and
+ * %.17g that reads back exactly; the writer has a shortcut for short
+ * decimals (6.2, 0.5, 79.81), which must give the same text. */
+static void numbers_as_printf_writes_them(void **state)
+{
+    (void)state;
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    zc_target t = targets[2];
+    zc_section s;
+    memset(&s, 0, sizeof s);
+    s.id = "1";
+    s.targets = &t;
+    s.n_targets = 1;
+    static const double edges[] = {
+        6.2, 0.5, 79.81, 0.1, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 0.001,
+        0.0009999999999999998, 0.0010000000000000002, 0.0001, 0.00015,
+        999999999.999999, 999999999.9999999, 999999999.5, 1e9 + 0.5,
+        123456789.123456, 12345678.1234567, 0.999999, 0.9999995, 9.9999995,
+        1e-7, 5e-324, 1e300 + 0.5, 4503599627370495.5, 1e15 + 0.5, 0.000999,
+        3.14159265358979, 2.718281828459045, 1.005, 1.015, 1.025, 0.145};
+    uint32_t x = 99;
+    char want[64], field[80];
+    for (int it = 0; it < 200000; it++) {
+        double d;
+        int e = it % 3;
+        x = x * 1103515245u + 12345u;
+        if (it < (int)(sizeof edges / sizeof edges[0]))
+            d = edges[it];
+        else if (e == 0) {
+            /* a short decimal: M / 10^k */
+            unsigned long long M = ((unsigned long long)x << 16) ^ (x >> 3);
+            x = x * 1103515245u + 12345u;
+            M %= (unsigned long long)1e12 >> (x % 30);
+            static const double p10[] = {1,   1e1, 1e2, 1e3, 1e4,
+                                         1e5, 1e6, 1e7, 1e8};
+            d = (double)M / p10[(x >> 8) % 9];
+        } else if (e == 1) {
+            /* any double of a magnitude near the shortcut's range */
+            uint64_t bits = (uint64_t)x << 32;
+            x = x * 1103515245u + 12345u;
+            bits |= x;
+            /* exponent 2^-14 .. 2^33, any mantissa */
+            bits = (bits & 0xFFFFFFFFFFFFFull) |
+                   (uint64_t)(1023 - 14 + x % 48) << 52;
+            memcpy(&d, &bits, sizeof d);
+        } else {
+            /* near a decimal: one ulp either side */
+            d = (double)(x % 100000 + 1) / 1000;
+            uint64_t bits;
+            memcpy(&bits, &d, sizeof d);
+            bits += (x >> 20) & 1 ? 1 : (uint64_t)-1;
+            memcpy(&d, &bits, sizeof d);
+        }
+        if (x & (1u << 22))
+            d = -d;
+        if ((d < 0 ? -d : d) < 1e15 && d == (double)(long long)d)
+            continue; /* integers: not the shortcut's */
+        snprintf(want, sizeof want, "%.15g", d);
+        if (strtod(want, NULL) != d)
+            snprintf(want, sizeof want, "%.17g", d);
+        snprintf(field, sizeof field, "\"value\":%s,\"unit\"", want);
+        t.value = t.value_max = d;
+        size_t before = m.len;
+        assert_int_equal(zc_json_writer_begin(w, NULL, NULL), ZC_OK);
+        assert_int_equal(cb.document(&doc, cb.ud), 0);
+        assert_int_equal(cb.section(&s, cb.ud), 0);
+        assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+        if (!strstr(m.buf + before, field))
+            fail_msg("%.17g: want %s in %s", d, field, m.buf + before);
+    }
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    free(m.buf);
+}
+
 static void section_to_json_renders_every_item(void **state)
 {
     (void)state;
@@ -842,6 +925,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(cached_text_equals_fresh_escape_by_hand),
         cmocka_unit_test(cached_text_equals_fresh_escape_through_the_parser),
         cmocka_unit_test(section_to_json_renders_every_item),
+        cmocka_unit_test(numbers_as_printf_writes_them),
         cmocka_unit_test(document_to_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
