@@ -191,6 +191,15 @@ static inline size_t json_block(const unsigned char *s)
 }
 #endif
 
+/* A run of bytes jw_escape() copies as they are, maybe none: the text
+ * cache's buffer may not exist yet, and memcpy() to NULL is undefined even
+ * for 0 bytes. */
+static inline void jw_run(jw *w, const char *s, size_t n)
+{
+    if (n)
+        jw_raw(w, s, n);
+}
+
 /* Where a text's escaped form differs from the text: the source offset
  * of each escaped byte and the bytes the escapes have added up to and
  * including it (a text cache's map, see below).  `ok` goes false when the
@@ -268,14 +277,14 @@ static void jw_escape(jw *w, const char *s, size_t n, escmap *m)
                 i += k - 1;
                 continue;
             }
-            jw_raw(w, s + run, i - run);
+            jw_run(w, s + run, i - run);
             run = i + 1;
             jw_raw(w, "\xEF\xBF\xBD", 3);
             if (m)
                 m->ok = false;
             continue;
         }
-        jw_raw(w, s + run, i - run);
+        jw_run(w, s + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t len = 2;
@@ -297,7 +306,7 @@ static void jw_escape(jw *w, const char *s, size_t n, escmap *m)
         if (m)
             escmap_add(m, i, len - 1);
     }
-    jw_raw(w, s + run, n - run);
+    jw_run(w, s + run, n - run);
 }
 
 static void jw_strn(jw *w, const char *s, size_t n)
@@ -339,6 +348,8 @@ static void jw_zstr(jw *w, zc_str s)
  * rather than through the buffer (which would otherwise grow to hold it). */
 static void jw_bulk(jw *w, const char *s, size_t n)
 {
+    if (!n)
+        return; /* s may be NULL: the cache of an empty text */
     if (w->oom || !w->out || n < JW_FLUSH) {
         jw_raw(w, s, n);
         return;
