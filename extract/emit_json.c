@@ -15,6 +15,7 @@
 #include "extract_json.h"
 #include "utf8_block.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -107,6 +108,22 @@ static void jw_close(jw *w, char c)
     w->comma = true;
 }
 
+/* Empty a jw; its buffer stays for the next document (`release`: freed),
+ * so a run over thousands of files does not grow one from 4 KiB each
+ * time. */
+static void jw_clear(jw *j, bool release)
+{
+    if (release) {
+        free(j->buf);
+        memset(j, 0, sizeof *j);
+        return;
+    }
+    j->out = NULL;
+    j->len = 0;
+    j->oom = false;
+    j->comma = false;
+}
+
 /* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), 0 if it
  * is not one (RFC 3629: no overlong forms, surrogates, or code points
  * above U+10FFFF). */
@@ -134,23 +151,109 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return k + 1;
 }
 
-/* A JSON string: escapes quotes, backslashes and every control character,
- * copied in runs.  Document text is valid UTF-8 (the decoder guarantees
- * it), but not every string is document text: a file name (source.path),
- * a --filter record's url, a rule file's name can hold any bytes.  Each
- * byte that does not start a valid UTF-8 sequence is written as U+FFFD,
- * so the output is always UTF-8 (RFC 8259 section 8.1). */
-static void jw_strn(jw *w, const char *s, size_t n)
+/* zc_plain_block(s, false, '"', '\\', NULL), the block test of
+ * jw_escape(), in fewer steps: the bytes that need nothing are ASCII 20-7F
+ * but '"' and '\\', continuation bytes 80-BF, and lead bytes E1-EF but ED,
+ * each lead followed by exactly two continuation bytes and no other
+ * continuation byte.  Returns 14, 15 or 16 (up to the last whole character
+ * of the block), 0 when the block holds anything else; the byte loop of
+ * jw_escape() is its scalar twin (checked against a byte-at-a-time
+ * reference in tests/unit/test_json.c).  Without SSE2: 0. */
+#ifdef __SSE2__
+static inline size_t json_block(const unsigned char *s)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* as signed bytes: 20-7F are above 0x1F, 80-BF below -64, E1-EF
+     * between -32 and -16 */
+    __m128i ascii = _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F));
+    __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
+    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-32)),
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(-16)));
+    __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)));
+    __m128i good =
+        _mm_andnot_si128(bad, _mm_or_si128(ascii, _mm_or_si128(cont, lead)));
+    if (_mm_movemask_epi8(good) != 0xFFFF)
+        return 0;
+    unsigned l = (unsigned)_mm_movemask_epi8(lead);
+    unsigned c = (unsigned)_mm_movemask_epi8(cont);
+    /* a lead in the last two places continues in the next block */
+    if (c != (((l << 1) | (l << 2)) & 0xFFFF))
+        return 0;
+    return l & 0x8000 ? 15 : l & 0x4000 ? 14 : 16;
+}
+#else
+static inline size_t json_block(const unsigned char *s)
+{
+    (void)s;
+    return 0;
+}
+#endif
+
+/* A run of bytes jw_escape() copies as they are, maybe none: the text
+ * cache's buffer may not exist yet, and memcpy() to NULL is undefined even
+ * for 0 bytes. */
+static inline void jw_run(jw *w, const char *s, size_t n)
+{
+    if (n)
+        jw_raw(w, s, n);
+}
+
+/* Where a text's escaped form differs from the text: the source offset
+ * of each escaped byte and the bytes the escapes have added up to and
+ * including it (a text cache's map, see below).  `ok` goes false when the
+ * map cannot describe the text: a byte replaced with U+FFFD (not a
+ * one-byte-to-escape change), too many escapes, or no memory. */
+typedef struct escmap {
+    size_t *at, *extra;
+    size_t n, cap, limit;
+    bool ok;
+} escmap;
+
+static void escmap_add(escmap *m, size_t at, size_t added)
+{
+    if (!m->ok)
+        return;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 256;
+        if (m->n >= m->limit) {
+            m->ok = false;
+            return;
+        }
+        size_t *a = realloc(m->at, cap * sizeof *a);
+        if (a)
+            m->at = a;
+        size_t *e = a ? realloc(m->extra, cap * sizeof *e) : NULL;
+        if (!e) {
+            m->ok = false;
+            return;
+        }
+        m->extra = e;
+        m->cap = cap;
+    }
+    m->at[m->n] = at;
+    m->extra[m->n] = (m->n ? m->extra[m->n - 1] : 0) + added;
+    m->n++;
+}
+
+/* A JSON string's contents: escapes quotes, backslashes and every control
+ * character, copied in runs.  Document text is valid UTF-8 (the decoder
+ * guarantees it), but not every string is document text: a file name
+ * (source.path), a --filter record's url, a rule file's name can hold any
+ * bytes.  Each byte that does not start a valid UTF-8 sequence is written
+ * as U+FFFD, so the output is always UTF-8 (RFC 8259 section 8.1).  `m`,
+ * if not NULL, is told where the escapes are. */
+static void jw_escape(jw *w, const char *s, size_t n, escmap *m)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    jw_raw(w, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        /* section text, written once per level it is nested in, is
-         * most of the output: whole blocks of it need no escape */
+        /* section text is most of the output: whole blocks of it need no
+         * escape */
         while (n - i >= ZC_BLOCK) {
-            size_t step = zc_plain_block(u + i, false, '"', '\\', NULL);
+            size_t step = json_block(u + i);
             if (!step)
                 break;
             i += step;
@@ -174,12 +277,14 @@ static void jw_strn(jw *w, const char *s, size_t n)
                 i += k - 1;
                 continue;
             }
-            jw_raw(w, s + run, i - run);
+            jw_run(w, s + run, i - run);
             run = i + 1;
             jw_raw(w, "\xEF\xBF\xBD", 3);
+            if (m)
+                m->ok = false;
             continue;
         }
-        jw_raw(w, s + run, i - run);
+        jw_run(w, s + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t len = 2;
@@ -198,14 +303,22 @@ static void jw_strn(jw *w, const char *s, size_t n)
             len = 6;
         }
         jw_raw(w, esc, len);
+        if (m)
+            escmap_add(m, i, len - 1);
     }
-    jw_raw(w, s + run, n - run);
+    jw_run(w, s + run, n - run);
+}
+
+static void jw_strn(jw *w, const char *s, size_t n)
+{
+    jw_raw(w, "\"", 1);
+    jw_escape(w, s, n, NULL);
     jw_raw(w, "\"", 1);
 }
 
 /* A key, given already quoted with its colon ("\"id\":"): the keys are
  * ASCII literals, and escaping each one was most of the writer's calls. */
-static void jw_qkey(jw *w, const char *quoted, size_t n)
+static inline void jw_qkey(jw *w, const char *quoted, size_t n)
 {
     jw_sep(w);
     jw_raw(w, quoted, n);
@@ -231,6 +344,224 @@ static void jw_zstr(jw *w, zc_str s)
         jw_lit(w, "null");
 }
 
+/* A long run of bytes that needs no escaping: straight to the stream
+ * rather than through the buffer (which would otherwise grow to hold it). */
+static void jw_bulk(jw *w, const char *s, size_t n)
+{
+    if (!n)
+        return; /* s may be NULL: the cache of an empty text */
+    if (w->oom || !w->out || n < JW_FLUSH) {
+        jw_raw(w, s, n);
+        return;
+    }
+    jw_flush(w);
+    if (!w->oom && fwrite(s, 1, n, w->out) != n)
+        w->oom = true;
+}
+
+/* ---- section text, escaped once ------------------------------------------ *
+ *
+ * A section's text holds its sub-sections' texts, so a deeply numbered
+ * notice has each byte in several sections (the 96 MB bench notice gives
+ * 428 MB of JSON).  Sections come parent first, so the writer keeps the
+ * escaped form of the last text it escaped, with a map of where escaping
+ * changed the length, and writes a text that lies inside it as a copy of
+ * the matching slice.
+ *
+ * Why the slice is the text: a section's text is the decoded document's
+ * bytes [start, end) (extract.h), so within one document two spans that
+ * overlap hold the same bytes there, whatever buffer they were delivered
+ * in.  The cache is emptied when a new document starts (writer begin/end,
+ * and the document callback, which comes before the sections of every
+ * document, also after zc_parser_reset()).  Its text pointer is compared
+ * too, as a check that costs nothing.
+ *
+ * Why the slice is the escaped text: the cache is used only when the
+ * whole cached text was valid UTF-8 (no byte became U+FFFD) and the slice
+ * starts and ends on character boundaries.  Then the slice is whole
+ * characters, each escaped on its own (a control character, quote or
+ * backslash into an escape, anything else copied), exactly as escaping
+ * the slice alone would. */
+typedef struct textcache {
+    bool valid;
+    size_t start, end; /* decoded-text span of the cached text          */
+    const char *ptr;   /* where it was delivered                        */
+    jw esc;            /* its escaped form, without quotes              */
+    escmap map;        /* where escaping changed the length             */
+} textcache;
+
+static void tc_clear(textcache *tc, bool release)
+{
+    tc->valid = false;
+    if (release) {
+        free(tc->esc.buf);
+        free(tc->map.at);
+        free(tc->map.extra);
+        memset(tc, 0, sizeof *tc);
+    }
+}
+
+/* Offset in the escaped text of source offset `x` (relative to the
+ * cached text's start). */
+static size_t tc_offset(const textcache *tc, size_t x)
+{
+    /* the number of escapes before x, by bisection without branches (the
+     * comparisons are unpredictable): it is in [base, base + n] */
+    const size_t *at = tc->map.at, *base = at;
+    size_t n = tc->map.n;
+    if (!n)
+        return x;
+    while (n > 1) {
+        size_t half = n / 2;
+        base = base[half] < x ? base + half : base;
+        n -= half;
+    }
+    size_t k = (size_t)(base - at) + (*base < x);
+    return x + (k ? tc->map.extra[k - 1] : 0);
+}
+
+/* Is escaped offset `e` the start of a character (or the end)? */
+static bool tc_boundary(const textcache *tc, size_t e)
+{
+    /* an escape starts with '\\'; other bytes are the text's own */
+    return e == tc->esc.len ||
+           ((unsigned char)tc->esc.buf[e] & 0xC0) != 0x80;
+}
+
+/* Write a section's text from the cache, if it lies inside the cached
+ * text; false if it does not. */
+static bool tc_write(jw *w, const textcache *tc, const zc_section *s)
+{
+    if (!tc->valid || s->start < tc->start || s->end > tc->end ||
+        s->end < s->start ||
+        s->end - s->start != s->text.len ||
+        s->text.ptr != tc->ptr + (s->start - tc->start))
+        return false;
+    size_t a = tc_offset(tc, s->start - tc->start);
+    size_t b = tc_offset(tc, s->end - tc->start);
+    if (!tc_boundary(tc, a) || !tc_boundary(tc, b))
+        return false;
+    jw_raw(w, "\"", 1);
+    jw_bulk(w, tc->esc.buf + a, b - a);
+    jw_raw(w, "\"", 1);
+    return true;
+}
+
+/* Escape a section's text into the cache and write it from there. */
+static void tc_fill(jw *w, textcache *tc, const zc_section *s)
+{
+    jw_clear(&tc->esc, false);
+    tc->map.n = 0;
+    tc->map.ok = s->end - s->start == s->text.len;
+    /* a text that is mostly escapes is not worth a map */
+    tc->map.limit = s->text.len / 16 + 256;
+    jw_escape(&tc->esc, s->text.ptr, s->text.len, &tc->map);
+    tc->valid = tc->map.ok && !tc->esc.oom;
+    tc->start = s->start;
+    tc->end = s->end;
+    tc->ptr = s->text.ptr;
+    if (tc->esc.oom) {
+        jw_strn(w, s->text.ptr, s->text.len);
+        return;
+    }
+    jw_raw(w, "\"", 1);
+    jw_bulk(w, tc->esc.buf, tc->esc.len);
+    jw_raw(w, "\"", 1);
+}
+
+/* A section's "text" value; `tc` NULL: no cache. */
+static void section_text(jw *w, const zc_section *s, textcache *tc)
+{
+    jw_sep(w);
+    if (!s->text.ptr)
+        jw_lit(w, "null");
+    else if (!tc)
+        jw_strn(w, s->text.ptr, s->text.len);
+    else if (!tc_write(w, tc, s))
+        tc_fill(w, tc, s);
+}
+
+/* The decimal digits of `a`, ending at `end`; returns where they start.
+ * Two digits a step: spans and numbers are most of the values. */
+static char *u64_digits(char *end, unsigned long long a)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char *q = end;
+    while (a >= 100) {
+        unsigned r = (unsigned)(a % 100);
+        a /= 100;
+        q -= 2;
+        memcpy(q, pairs + 2 * r, 2);
+    }
+    if (a >= 10) {
+        q -= 2;
+        memcpy(q, pairs + 2 * a, 2);
+    } else {
+        *--q = (char)('0' + a);
+    }
+    return q;
+}
+
+/* Below this an integer is written as its digits, as jw_num() writes the
+ * double it converts to (exactly: it is below 2^53). */
+#define JW_INT_MAX 1000000000000000ULL /* 1e15 */
+
+/* A value that is not an integer (6.2, 0.5, 79.81) as jw_num() writes it,
+ * without snprintf and strtod, when it is a decimal of at most six
+ * fraction digits between 0.001 and 1e9; 0 (nothing written) otherwise.
+ *
+ * Why it is what "%.15g" writes: if M / 10^k (M an integer below 1e15, k
+ * <= 6, both exact doubles) divides to exactly |d| (a division is
+ * correctly rounded), then |d| is the double nearest to the decimal
+ * x = M / 10^k, so |d - x| <= 2^-53 |d|.  x has at most 15 significant
+ * digits and the 15-digit decimals around it are 10^-14 |x| or more apart,
+ * so rounding |d| to 15 digits gives x, which reads back as d (so %.17g
+ * is not needed) and, as 0.001 <= x < 1e15, "%g" writes in fixed
+ * notation with the trailing zeros dropped. */
+static size_t short_decimal(double d, char *out)
+{
+#if FLT_EVAL_METHOD == 0 /* no extra precision to compare in */
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    static const unsigned long long u10[] = {1,      10,      100,    1000,
+                                             10000,  100000,  1000000};
+    double a = fabs(d);
+    if (!(a >= 1e-3 && a < 1e9))
+        return 0;
+    for (int k = 1; k <= 6; k++) {
+        /* any integer near a * 10^k will do: the division decides */
+        unsigned long long v = (unsigned long long)(a * p10[k] + 0.5);
+        if ((double)v / p10[k] != a)
+            continue;
+        unsigned long long frac = v % u10[k];
+        char buf[40], *e = buf + sizeof buf, *q = e;
+        /* the fraction, k digits with its leading zeros, less its
+         * trailing ones (the first k that divides back leaves none, or
+         * k - 1 would have: dropping them is insurance) */
+        int digits = k;
+        while (frac % 10 == 0 && digits > 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int j = 0; j < digits; j++, frac /= 10)
+            *--q = (char)('0' + frac % 10);
+        if (digits)
+            *--q = '.';
+        q = u64_digits(q, v / u10[k]);
+        if (d < 0)
+            *--q = '-';
+        size_t n = (size_t)(e - q);
+        memcpy(out, q, n);
+        return n;
+    }
+#else
+    (void)d, (void)out;
+#endif
+    return 0;
+}
+
 /* Shortest of %.15g / %.17g that reads back exactly (as cJSON does), so
  * 79.81 prints as 79.81. */
 static void jw_num(jw *w, double d)
@@ -244,34 +575,58 @@ static void jw_num(jw *w, double d)
     /* the range test first: converting a double beyond long long's range
      * is undefined behaviour (a rule with scale: 1e30, UBSan) */
     if (fabs(d) < 1e15 && d == (double)(long long)d) {
-        /* "%lld" by hand: spans and numbers are most of the values, and
-         * snprintf was a tenth of the writer's time */
+        /* "%lld" by hand: snprintf was a tenth of the writer's time */
         long long v = (long long)d;
-        unsigned long long a = v < 0 ? 0 - (unsigned long long)v
-                                     : (unsigned long long)v;
-        char *e = b + sizeof b, *q = e;
-        do {
-            *--q = (char)('0' + a % 10);
-            a /= 10;
-        } while (a);
+        char *e = b + sizeof b;
+        char *q = u64_digits(e, v < 0 ? 0 - (unsigned long long)v
+                                      : (unsigned long long)v);
         if (v < 0)
             *--q = '-';
         jw_raw(w, q, (size_t)(e - q));
         return;
-    } else {
-        snprintf(b, sizeof b, "%.15g", d);
-        if (strtod(b, NULL) != d)
-            snprintf(b, sizeof b, "%.17g", d);
     }
+    size_t n = short_decimal(d, b);
+    if (n) {
+        jw_raw(w, b, n);
+        return;
+    }
+    snprintf(b, sizeof b, "%.15g", d);
+    if (strtod(b, NULL) != d)
+        snprintf(b, sizeof b, "%.17g", d);
     jw_lit(w, b);
 }
 
+/* An unsigned integer, as jw_num((double)v) writes it. */
+static void jw_uint(jw *w, unsigned long long v)
+{
+    if (v >= JW_INT_MAX) {
+        jw_num(w, (double)v);
+        return;
+    }
+    char b[24], *e = b + sizeof b, *q = u64_digits(e, v);
+    jw_sep(w);
+    jw_raw(w, q, (size_t)(e - q));
+}
+
+/* [a,b], in one write */
 static void jw_span(jw *w, size_t a, size_t b)
 {
-    jw_open(w, '[');
-    jw_num(w, (double)a);
-    jw_num(w, (double)b);
-    jw_close(w, ']');
+    if (a >= JW_INT_MAX || b >= JW_INT_MAX) {
+        jw_open(w, '[');
+        jw_uint(w, a);
+        jw_uint(w, b);
+        jw_close(w, ']');
+        return;
+    }
+    char buf[48], *e = buf + sizeof buf;
+    char *q = e;
+    *--q = ']';
+    q = u64_digits(q, b);
+    *--q = ',';
+    q = u64_digits(q, a);
+    *--q = '[';
+    jw_sep(w);
+    jw_raw(w, q, (size_t)(e - q));
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -381,7 +736,13 @@ static void quantity(jw *w, const zc_quantity *q, unsigned flags)
     jw_close(w, '}');
 }
 
-static void section(jw *w, const zc_section *s, unsigned flags)
+/* What section() writes for five empty arrays. */
+#define EMPTY_ARRAYS                                                       \
+    "\"items\":[],\"assignments\":[],\"deadlines\":[],\"targets\":[],"     \
+    "\"quantities\":[]"
+
+static void section(jw *w, const zc_section *s, unsigned flags,
+                    textcache *tc)
 {
     jw_open(w, '{');
     jw_key(w, "id");
@@ -391,10 +752,10 @@ static void section(jw *w, const zc_section *s, unsigned flags)
         jw_str(w, s->parent);
     }
     jw_key(w, "level");
-    jw_num(w, s->level);
+    jw_uint(w, s->level);
     if (s->level) {
         jw_key(w, "number");
-        jw_num(w, s->number);
+        jw_uint(w, s->number);
         jw_key(w, "marker");
         jw_zstr(w, s->marker);
         jw_key(w, "style");
@@ -406,12 +767,20 @@ static void section(jw *w, const zc_section *s, unsigned flags)
     jw_span(w, s->start, s->end);
     if (!(flags & ZC_JSON_NO_TEXT)) {
         jw_key(w, "text");
-        jw_zstr(w, s->text);
+        section_text(w, s, tc);
     }
     if (s->truncated) {
         jw_key(w, "truncated");
         jw_sep(w);
         jw_lit(w, "true");
+    }
+    /* most sections have nothing in their arrays */
+    if (!s->n_items && !s->n_assignments && !s->n_deadlines &&
+        !s->n_targets && !s->n_quantities) {
+        jw_qkey(w, EMPTY_ARRAYS, sizeof EMPTY_ARRAYS - 1);
+        w->comma = true;
+        jw_close(w, '}');
+        return;
     }
     jw_key(w, "items");
     jw_open(w, '[');
@@ -420,7 +789,7 @@ static void section(jw *w, const zc_section *s, unsigned flags)
         jw_key(w, "marker");
         jw_zstr(w, s->items[i].marker);
         jw_key(w, "number");
-        jw_num(w, s->items[i].number);
+        jw_uint(w, s->items[i].number);
         jw_key(w, "span");
         jw_span(w, s->items[i].span.start, s->items[i].span.end);
         jw_close(w, '}');
@@ -490,7 +859,7 @@ static cJSON *reparse(jw *w)
 cJSON *zc_section_to_json(const zc_section *s, unsigned flags)
 {
     jw w = {0};
-    section(&w, s, flags);
+    section(&w, s, flags, NULL);
     return reparse(&w);
 }
 
@@ -512,6 +881,7 @@ struct zc_json_writer {
     bool head_written;
     bool doc_seen;
     jw warnings;      /* the "warnings" array, kept until the end     */
+    textcache text;   /* the last section text escaped                */
 };
 
 zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags)
@@ -524,22 +894,6 @@ zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags)
     return w;
 }
 
-/* Empty a jw; its buffer stays for the next document (`release`: freed),
- * so a run over thousands of files does not grow one from 4 KiB each
- * time. */
-static void jw_clear(jw *j, bool release)
-{
-    if (release) {
-        free(j->buf);
-        memset(j, 0, sizeof *j);
-        return;
-    }
-    j->out = NULL;
-    j->len = 0;
-    j->oom = false;
-    j->comma = false;
-}
-
 static void clear_doc(zc_json_writer *w, bool release)
 {
     free(w->path);
@@ -547,6 +901,7 @@ static void clear_doc(zc_json_writer *w, bool release)
     w->path = w->format = NULL;
     jw_clear(&w->w, release);
     jw_clear(&w->warnings, release);
+    tc_clear(&w->text, release);
     w->head_written = w->doc_seen = false;
 }
 
@@ -602,6 +957,7 @@ static void write_head(zc_json_writer *w, const zc_document *d)
 static int on_document(const zc_document *d, void *ud)
 {
     zc_json_writer *w = ud;
+    tc_clear(&w->text, false); /* a new document: new text */
     write_head(w, d);
     return w->w.oom;
 }
@@ -610,7 +966,7 @@ static int on_section(const zc_section *s, void *ud)
 {
     zc_json_writer *w = ud;
     write_head(w, NULL);
-    section(&w->w, s, w->flags);
+    section(&w->w, s, w->flags, &w->text);
     return w->w.oom;
 }
 
@@ -622,7 +978,7 @@ static int on_warning(const zc_warning *x, void *ud)
     jw_key(a, "code");
     jw_str(a, x->code);
     jw_key(a, "offset");
-    jw_num(a, (double)x->offset);
+    jw_uint(a, x->offset);
     jw_key(a, "message");
     jw_str(a, x->message);
     jw_close(a, '}');
@@ -653,7 +1009,7 @@ zc_status zc_json_writer_end(zc_json_writer *w, const zc_parser *p,
     jw_key(o, "path");
     jw_str(o, w->path);
     jw_key(o, "bytes");
-    jw_num(o, (double)st.input_bytes);
+    jw_uint(o, st.input_bytes);
     jw_key(o, "sha256");
     jw_str(o, sha);
     jw_key(o, "encoding");
@@ -668,13 +1024,13 @@ zc_status zc_json_writer_end(zc_json_writer *w, const zc_parser *p,
     jw_key(o, "stats");
     jw_open(o, '{');
     jw_key(o, "decoded_bytes");
-    jw_num(o, (double)st.decoded_bytes);
+    jw_uint(o, st.decoded_bytes);
     jw_key(o, "replacements");
-    jw_num(o, (double)st.replacements);
+    jw_uint(o, st.replacements);
     jw_key(o, "sections");
-    jw_num(o, (double)st.sections);
+    jw_uint(o, st.sections);
     jw_key(o, "warnings");
-    jw_num(o, (double)st.warnings);
+    jw_uint(o, st.warnings);
     jw_close(o, '}');
     if (error) {
         jw_key(o, "error");

@@ -280,6 +280,373 @@ static void section_larger_than_the_flush_buffer(void **state)
     free(in);
 }
 
+/* ---- section text from the writer's cache -------------------------------- */
+
+/* The writer escapes a section's text once and writes a sub-section's
+ * text as a slice of that.  Its document callback empties the cache, so a
+ * second writer that is sent the document again before every section
+ * escapes every text afresh: the two outputs must be the same bytes. */
+typedef struct {
+    zc_callbacks cached, fresh;
+    const zc_document *doc;
+    char text[4][1024]; /* each document's decoded text */
+    size_t doc_no;
+} pair;
+
+static int pair_text(const char *buf, size_t len, size_t offset, void *ud)
+{
+    pair *x = ud;
+    assert_true(offset + len <= sizeof x->text[0]);
+    memcpy(x->text[x->doc_no] + offset, buf, len);
+    return 0;
+}
+
+/* Every section "text" in the JSON Lines `out` is its span of the decoded
+ * text: what the writer's cache must never get wrong. */
+static void texts_are_spans(const pair *x, const char *out)
+{
+    const char *line = out;
+    for (size_t d = 0; d < 4; d++) {
+        const char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        cJSON *j = parse_one(line, (size_t)(nl - line));
+        const cJSON *sec;
+        cJSON_ArrayForEach(sec, get(j, "sections"))
+        {
+            const cJSON *span = get(sec, "span");
+            size_t a = (size_t)cJSON_GetArrayItem(span, 0)->valuedouble;
+            size_t b = (size_t)cJSON_GetArrayItem(span, 1)->valuedouble;
+            const char *t = get(sec, "text")->valuestring;
+            assert_int_equal(strlen(t), b - a);
+            assert_memory_equal(t, x->text[d] + a, b - a);
+        }
+        cJSON_Delete(j);
+        line = nl + 1;
+    }
+}
+
+static int pair_document(const zc_document *d, void *ud)
+{
+    pair *x = ud;
+    x->doc = d;
+    return x->cached.document(d, x->cached.ud) ||
+           x->fresh.document(d, x->fresh.ud);
+}
+
+static int pair_section(const zc_section *s, void *ud)
+{
+    pair *x = ud;
+    return x->cached.section(s, x->cached.ud) ||
+           x->fresh.document(x->doc, x->fresh.ud) ||
+           x->fresh.section(s, x->fresh.ud);
+}
+
+static int pair_warning(const zc_warning *wn, void *ud)
+{
+    pair *x = ud;
+    return x->cached.warning(wn, x->cached.ud) ||
+           x->fresh.warning(wn, x->fresh.ud);
+}
+
+/* Hand-made sections: a parent, then every slice of it as a child.  The
+ * parents hold escapes at both ends, an invalid byte, a character cut at
+ * the end; the slices start and end inside characters and escapes. */
+static void cached_text_equals_fresh_escape_by_hand(void **state)
+{
+    (void)state;
+    static const char *const parents[] = {
+        "\"中\\a\n文\t\x01\"b\r\x1f" "字\"",
+        "中文\n字符\n",
+        "中\xff文\n\"",          /* invalid byte: no cache        */
+        "中文\"\xe5\xad",        /* cut character at the end      */
+        "\xe0\xa0\x80\xed\x9f\xbf\xf0\x90\x80\x80\xc2\x80\n\"", /* 2-4 bytes */
+        "",
+    };
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    for (size_t k = 0; k < sizeof parents / sizeof parents[0]; k++) {
+        const char *t = parents[k];
+        size_t n = strlen(t);
+        memout mc, mf;
+        mo_open(&mc);
+        mo_open(&mf);
+        zc_json_writer *wc = zc_json_writer_new(mc.f, 0);
+        zc_json_writer *wf = zc_json_writer_new(mf.f, 0);
+        pair x;
+        zc_json_writer_callbacks(wc, &x.cached);
+        zc_json_writer_callbacks(wf, &x.fresh);
+        zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+        assert_int_equal(zc_json_writer_begin(wc, NULL, NULL), ZC_OK);
+        assert_int_equal(zc_json_writer_begin(wf, NULL, NULL), ZC_OK);
+        assert_int_equal(pair_document(&doc, &x), 0);
+        zc_section s;
+        memset(&s, 0, sizeof s);
+        s.id = "1";
+        s.level = 1;
+        s.style = "zh_dun";
+        s.start = 100;
+        s.end = 100 + n;
+        s.text.ptr = t;
+        s.text.len = n;
+        char copy[64];
+        assert_true(n < sizeof copy);
+        for (size_t a = 0; a <= n; a++) {
+            for (size_t b = a; b <= n; b++) {
+                s.id = "1";
+                s.level = 1;
+                s.start = 100;
+                s.end = 100 + n;
+                s.text.ptr = t;
+                s.text.len = n;
+                assert_int_equal(pair_section(&s, &x), 0);
+                s.id = "1.1";
+                s.level = 2;
+                s.start = 100 + a;
+                s.end = 100 + b;
+                s.text.ptr = t + a;
+                s.text.len = b - a;
+                assert_int_equal(pair_section(&s, &x), 0);
+                /* the same span, but the text elsewhere (and different):
+                 * the writer must not take it from the cache */
+                memcpy(copy, t + a, b - a);
+                for (size_t i = 0; i < b - a; i++)
+                    copy[i] = copy[i] == 'a' ? 'b' : copy[i] == '\n' ? 'n' : copy[i];
+                s.text.ptr = copy;
+                assert_int_equal(pair_section(&s, &x), 0);
+            }
+        }
+        assert_int_equal(zc_json_writer_end(wc, p, NULL), ZC_OK);
+        assert_int_equal(zc_json_writer_end(wf, p, NULL), ZC_OK);
+        zc_json_writer_free(wc);
+        zc_json_writer_free(wf);
+        zc_parser_free(p);
+        mo_close(&mc);
+        mo_close(&mf);
+        assert_int_equal(mc.len, mf.len);
+        assert_memory_equal(mc.buf, mf.buf, mc.len);
+        cJSON_Delete(parse_one(mc.buf, mc.len));
+        free(mc.buf);
+        free(mf.buf);
+    }
+}
+
+/* Through the parser: nested sections with text to escape, in chunks,
+ * with top-level sections cut at max_section_bytes (the rest of a cut
+ * section comes in a later group, in a buffer the segmenter reuses), two
+ * documents through the same writers. */
+static void cached_text_equals_fresh_escape_through_the_parser(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "关于印发\"方案\"的通知\n各单位：\n"
+        "一、总体要求\n（一）指导思想。坚持\"以人为本\"，路径C:\\dir\\a。\n"
+        "1. 第一条，内容\t制表，\"引号\"。\n2. 第二条\"引号\"，还有更多的文字"
+        "用来填满这一节，让它比最小的上限更长一些。\n（二）基本原则\n"
+        "二、主要任务\n（一）任务一\n1. 细则\\反斜杠\n2. 细则二\n"
+        "（二）任务二\n三、保障措施\n",
+        /* the next document's preamble lies inside this one's, at the
+         * same place in the segmenter's buffer: not the same text */
+        "没有编号的一段文字，\"引号\"和反斜杠\\，没有编号的一段文字。\n",
+        "其他文字\n一、总则\n",
+        "一、总则\n（一）\"目的\"\n1. 第一\n（二）范围\n二、附则\n",
+    };
+    static const size_t caps[] = {0, 192, 256, 400};
+    static const size_t chunks[] = {1, 3, 7, 4096};
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        for (size_t h = 0; h < sizeof chunks / sizeof chunks[0]; h++) {
+            memout mc, mf;
+            mo_open(&mc);
+            mo_open(&mf);
+            zc_json_writer *wc = zc_json_writer_new(mc.f, 0);
+            zc_json_writer *wf = zc_json_writer_new(mf.f, 0);
+            pair x;
+            zc_json_writer_callbacks(wc, &x.cached);
+            zc_json_writer_callbacks(wf, &x.fresh);
+            zc_callbacks cb = {pair_document, pair_section, pair_warning,
+                               pair_text, &x};
+            zc_options opt;
+            zc_options_init(&opt);
+            if (caps[c])
+                opt.max_section_bytes = caps[c];
+            zc_parser *p = zc_parser_new(NULL, &opt, &cb);
+            assert_non_null(p);
+            for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+                x.doc_no = d;
+                zc_parser_reset(p);
+                assert_int_equal(zc_json_writer_begin(wc, NULL, NULL), ZC_OK);
+                assert_int_equal(zc_json_writer_begin(wf, NULL, NULL), ZC_OK);
+                size_t len = strlen(docs[d]);
+                for (size_t i = 0; i < len; i += chunks[h])
+                    assert_int_equal(
+                        zc_parser_feed(p, docs[d] + i,
+                                       len - i < chunks[h] ? len - i
+                                                           : chunks[h]),
+                        ZC_OK);
+                assert_int_equal(zc_parser_finish(p), ZC_OK);
+                assert_int_equal(zc_json_writer_end(wc, p, NULL), ZC_OK);
+                assert_int_equal(zc_json_writer_end(wf, p, NULL), ZC_OK);
+            }
+            zc_json_writer_free(wc);
+            zc_json_writer_free(wf);
+            zc_parser_free(p);
+            mo_close(&mc);
+            mo_close(&mf);
+            assert_int_equal(mc.len, mf.len);
+            assert_memory_equal(mc.buf, mf.buf, mc.len);
+            if (caps[c] == 192)
+                assert_non_null(strstr(mc.buf, "\"truncated\":true"));
+            texts_are_spans(&x, mc.buf);
+            free(mc.buf);
+            free(mf.buf);
+        }
+    }
+}
+
+/* ---- escaping, against a byte-at-a-time reference ----------------------- */
+
+/* Length of the valid UTF-8 sequence at s[0..n) (RFC 3629), 0 if none. */
+static size_t ref_utf8(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], cp, min;
+    size_t k;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 2, min = 0x80, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 3, min = 0x800, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 4, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    if (n < k)
+        return 0;
+    for (size_t j = 1; j < k; j++) {
+        if ((s[j] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k;
+}
+
+/* "text":"<s escaped>" as the writer must write it. */
+static size_t ref_text_field(const unsigned char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    o += (size_t)sprintf(out, "\"text\":\"");
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t k = ref_utf8(s + i, n - i);
+        if (!k) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        } else if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+            i++;
+        } else if (c < 0x20) {
+            const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                            : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+                            : c == '\f' ? "\\f" : NULL;
+            if (e)
+                o += (size_t)sprintf(out + o, "%s", e);
+            else
+                o += (size_t)sprintf(out + o, "\\u%04x", c);
+            i++;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k;
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return o;
+}
+
+/* Random texts built from the pieces that decide escaping (ASCII, the
+ * escaped bytes, CJK, 3-byte sequences with every kind of lead byte, 2-
+ * and 4-byte sequences, invalid and cut sequences), at every alignment to
+ * the writer's 16-byte blocks, as a section's text and as a slice of its
+ * parent's (the cache), against the reference. */
+static void escaping_matches_a_byte_at_a_time_reference(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "Z", " ", "\x7F", "\"", "\\", "\n", "\t", "\x01", "\x1F",
+        "中", "，", "\xEF\xBF\xBD", "\xE0\xA0\x80", "\xE0\x80\x80",
+        "\xED\x9F\xBF", "\xED\xA0\x80", "\xC2\x80", "\xDF\xBF", "\xC0\x80",
+        "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\x80",
+        "\xBF", "\xE4\xB8", "\xE4", "\xF0\x90", "\xFF", "\xF5"};
+    size_t np = sizeof pieces / sizeof pieces[0];
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    uint32_t x = 7;
+    unsigned char t[160];
+    char want[160 * 6 + 16];
+    for (int it = 0; it < 20000; it++) {
+        size_t n = 0;
+        x = x * 1103515245u + 12345u;
+        size_t len = (x >> 16) % 100, lead = (x >> 8) % 16;
+        for (; n < lead; n++)
+            t[n] = 'a';
+        while (n < lead + len) {
+            x = x * 1103515245u + 12345u;
+            unsigned r = (x >> 16) % 100;
+            const char *pc = r < 50 ? "中" : r < 65 ? "a" : pieces[r % np];
+            size_t l = strlen(pc);
+            memcpy(t + n, pc, l);
+            n += l;
+        }
+        x = x * 1103515245u + 12345u;
+        size_t a = (x >> 16) % (n + 1);
+        x = x * 1103515245u + 12345u;
+        size_t b = a + (x >> 16) % (n - a + 1);
+        size_t before = m.len;
+        assert_int_equal(zc_json_writer_begin(w, NULL, NULL), ZC_OK);
+        assert_int_equal(cb.document(&doc, cb.ud), 0);
+        zc_section s;
+        memset(&s, 0, sizeof s);
+        s.id = "1";
+        s.level = 1;
+        s.start = 1000;
+        s.end = 1000 + n;
+        s.text.ptr = (const char *)t;
+        s.text.len = n;
+        assert_int_equal(cb.section(&s, cb.ud), 0);
+        s.id = "1.1";
+        s.level = 2;
+        s.start = 1000 + a;
+        s.end = 1000 + b;
+        s.text.ptr = (const char *)t + a;
+        s.text.len = b - a;
+        assert_int_equal(cb.section(&s, cb.ud), 0);
+        assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+        ref_text_field(t, n, want);
+        const char *got = strstr(m.buf + before, want);
+        if (!got)
+            fail_msg("text %d (%zu bytes) escaped wrongly: %s", it, n,
+                     m.buf + before);
+        ref_text_field(t + a, b - a, want);
+        if (!strstr(got + 1, want))
+            fail_msg("slice [%zu, %zu) of text %d escaped wrongly: %s", a, b,
+                     it, m.buf + before);
+    }
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    free(m.buf);
+}
+
 /* ---- extraction items, built by hand ------------------------------------- */
 
 #define ZS(lit) {lit, sizeof(lit) - 1}
@@ -340,6 +707,89 @@ static zc_section sample_section(void)
     s.quantities = quantities;
     s.n_quantities = 2;
     return s;
+}
+
+/* A number that is not an integer is written as the shortest of %.15g and
+ * %.17g that reads back exactly; the writer has a shortcut for short
+ * decimals (6.2, 0.5, 79.81), which must give the same text. */
+static void numbers_as_printf_writes_them(void **state)
+{
+    (void)state;
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    zc_target t = targets[2];
+    zc_section s;
+    memset(&s, 0, sizeof s);
+    s.id = "1";
+    s.targets = &t;
+    s.n_targets = 1;
+    static const double edges[] = {
+        6.2, 0.5, 79.81, 0.1, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 0.001,
+        0.0009999999999999998, 0.0010000000000000002, 0.0001, 0.00015,
+        999999999.999999, 999999999.9999999, 999999999.5, 1e9 + 0.5,
+        123456789.123456, 12345678.1234567, 0.999999, 0.9999995, 9.9999995,
+        1e-7, 5e-324, 1e300 + 0.5, 4503599627370495.5, 1e15 + 0.5, 0.000999,
+        3.14159265358979, 2.718281828459045, 1.005, 1.015, 1.025, 0.145};
+    uint32_t x = 99;
+    char want[64], field[80];
+    for (int it = 0; it < 200000; it++) {
+        double d;
+        int e = it % 3;
+        x = x * 1103515245u + 12345u;
+        if (it < (int)(sizeof edges / sizeof edges[0]))
+            d = edges[it];
+        else if (e == 0) {
+            /* a short decimal: M / 10^k */
+            unsigned long long M = ((unsigned long long)x << 16) ^ (x >> 3);
+            x = x * 1103515245u + 12345u;
+            M %= (unsigned long long)1e12 >> (x % 30);
+            static const double p10[] = {1,   1e1, 1e2, 1e3, 1e4,
+                                         1e5, 1e6, 1e7, 1e8};
+            d = (double)M / p10[(x >> 8) % 9];
+        } else if (e == 1) {
+            /* any double of a magnitude near the shortcut's range */
+            uint64_t bits = (uint64_t)x << 32;
+            x = x * 1103515245u + 12345u;
+            bits |= x;
+            /* exponent 2^-14 .. 2^33, any mantissa */
+            bits = (bits & 0xFFFFFFFFFFFFFull) |
+                   (uint64_t)(1023 - 14 + x % 48) << 52;
+            memcpy(&d, &bits, sizeof d);
+        } else {
+            /* near a decimal: one ulp either side */
+            d = (double)(x % 100000 + 1) / 1000;
+            uint64_t bits;
+            memcpy(&bits, &d, sizeof d);
+            bits += (x >> 20) & 1 ? 1 : (uint64_t)-1;
+            memcpy(&d, &bits, sizeof d);
+        }
+        if (x & (1u << 22))
+            d = -d;
+        if ((d < 0 ? -d : d) < 1e15 && d == (double)(long long)d)
+            continue; /* integers: not the shortcut's */
+        snprintf(want, sizeof want, "%.15g", d);
+        if (strtod(want, NULL) != d)
+            snprintf(want, sizeof want, "%.17g", d);
+        snprintf(field, sizeof field, "\"value\":%s,\"unit\"", want);
+        t.value = t.value_max = d;
+        size_t before = m.len;
+        assert_int_equal(zc_json_writer_begin(w, NULL, NULL), ZC_OK);
+        assert_int_equal(cb.document(&doc, cb.ud), 0);
+        assert_int_equal(cb.section(&s, cb.ud), 0);
+        assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+        if (!strstr(m.buf + before, field))
+            fail_msg("%.17g: want %s in %s", d, field, m.buf + before);
+    }
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    free(m.buf);
 }
 
 static void section_to_json_renders_every_item(void **state)
@@ -471,7 +921,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_text_and_error),
         cmocka_unit_test(json_lines_for_several_documents),
         cmocka_unit_test(section_larger_than_the_flush_buffer),
+        cmocka_unit_test(escaping_matches_a_byte_at_a_time_reference),
+        cmocka_unit_test(cached_text_equals_fresh_escape_by_hand),
+        cmocka_unit_test(cached_text_equals_fresh_escape_through_the_parser),
         cmocka_unit_test(section_to_json_renders_every_item),
+        cmocka_unit_test(numbers_as_printf_writes_them),
         cmocka_unit_test(document_to_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
