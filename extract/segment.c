@@ -99,6 +99,45 @@ zc_segmenter *zc_segmenter_new(const zc_mem *mem, size_t max_bytes,
     return s;
 }
 
+_Static_assert(sizeof ((zc_node *)0)->id == 64 &&
+                   sizeof ((zc_node *)0)->parent_id == 64 &&
+                   sizeof ((open_section *)0)->id == 64,
+               "copy_id and make_id write ids of 64 bytes");
+
+/* snprintf(dst, 64, "%s", src): ids are copied for every section, and
+ * snprintf was a visible share of the segmenter's time (issue 6). */
+static void copy_id(char dst[64], const char *src)
+{
+    size_t n = strlen(src);
+    if (n > 63)
+        n = 63;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* snprintf(dst, 64, "%u", number), or "%.50s.%u" with a parent id; at
+ * most 50 + 1 + 10 bytes, so never cut. */
+static void make_id(char dst[64], const char *parent, unsigned number)
+{
+    size_t n = 0;
+    if (parent) {
+        while (n < 50 && parent[n]) {
+            dst[n] = parent[n];
+            n++;
+        }
+        dst[n++] = '.';
+    }
+    char digits[10];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + number % 10);
+        number /= 10;
+    } while (number);
+    while (k)
+        dst[n++] = digits[--k];
+    dst[n] = '\0';
+}
+
 static bool push_node(zc_segmenter *s, size_t start, size_t marker_len,
                       zc_style style, unsigned number, unsigned level,
                       int parent, const char *id, const char *parent_id)
@@ -113,8 +152,8 @@ static bool push_node(zc_segmenter *s, size_t start, size_t marker_len,
     n->number = number;
     n->level = level;
     n->parent = parent;
-    snprintf(n->id, sizeof n->id, "%s", id);
-    snprintf(n->parent_id, sizeof n->parent_id, "%s", parent_id);
+    copy_id(n->id, id);
+    copy_id(n->parent_id, parent_id);
     return true;
 }
 
@@ -383,10 +422,7 @@ open:
         o->style = m->style;
         o->number = (unsigned)m->number;
         o->item_next = 1;
-        if (s->depth == 0)
-            snprintf(o->id, sizeof o->id, "%u", o->number);
-        else
-            snprintf(o->id, sizeof o->id, "%.50s.%u", parent->id, o->number);
+        make_id(o->id, s->depth ? parent->id : NULL, o->number);
         int pnode = s->depth ? parent->node : -1;
         o->node = (int)s->n_nodes;
         if (!push_node(s, at, m->len, m->style, o->number, s->depth + 1, pnode,
@@ -492,48 +528,6 @@ static inline bool plain(uint32_t cp)
     return !item_boundary(cp);
 }
 
-/* The scanner's fast path over runs of Han characters, 16 bytes at a
- * time where SSE2 is there (every x86-64).  s is at a character start,
- * with HAN_BLOCK_NEED bytes before the scan limit.  If the 16 bytes hold
- * only characters with lead bytes E4-EE (U+4000-U+EFFF: no boundary)
- * and no 第 (E7 AC AC), returns how far those characters reach (the
- * last may end up to two bytes after the block) and the offset of the
- * last one; else 0. */
-#define HAN_BLOCK_NEED 18
-#ifdef __SSE2__
-#include <emmintrin.h>
-
-static inline size_t han_block(const char *s, size_t *lastoff)
-{
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
-    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 2));
-    /* as signed bytes: E4-EE are -28 to -18, 80-BF below -64 */
-    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
-                                 _mm_cmplt_epi8(x, _mm_set1_epi8(-17)));
-    __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
-    __m128i di = _mm_and_si128(
-        _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
-        _mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)),
-                      _mm_cmpeq_epi8(x2, _mm_set1_epi8((char)0xAC))));
-    unsigned l = (unsigned)_mm_movemask_epi8(lead);
-    if (_mm_movemask_epi8(_mm_or_si128(lead, cont)) != 0xFFFF ||
-        _mm_movemask_epi8(di) || !(l & 1))
-        return 0;
-    unsigned p = 15;
-    while (!(l >> p & 1))
-        p--;
-    *lastoff = p;
-    return p + 3;
-}
-#else
-static inline size_t han_block(const char *s, size_t *lastoff)
-{
-    (void)s, (void)lastoff;
-    return 0;
-}
-#endif
-
 /* Han characters a marker (第, a Chinese numeral) or a run-in item
  * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c. */
 static bool han_starter(uint32_t cp)
@@ -551,55 +545,146 @@ static bool han_starter(uint32_t cp)
     }
 }
 
+/* ---- the scanner's fast path ---------------------------------------------- */
+
+/*
+ * scan()'s per-character path does something at a character c only if
+ *
+ *   (a) c is 第, ( or （, which may start a marker after any character
+ *       (第四章 glued to a sentence, a （一） glued to a heading); or
+ *   (b) the character before c is an item_boundary() and c is not a Han
+ *       character (U+4E00-U+9FFF) that is not a han_starter().
+ *
+ * Otherwise: no boundary before c, so neither zc_scan_marker nor
+ * zc_scan_item is asked, or c is a Han character no marker or item starts
+ * with, which that path skips first thing.  skip_quiet() steps over such
+ * characters, which is most of the text, leaving `prev` as that path
+ * would, and stops where (a) or (b) holds, at an incomplete character, or
+ * at `stop`, the first position the look-ahead rule does not let scan()
+ * look at yet.
+ */
+
+/* 16 bytes at a time where SSE2 is there (every x86-64).  han_run(s)
+ * says how many bytes from s (a character start, 18 bytes readable) are
+ * characters with lead bytes E4-EE (U+4000-U+EFFF: never a boundary)
+ * other than 第 (E7 AC AC), counting only such characters that start in
+ * the first 16 bytes.  They are all 3 bytes long, so the answer is a
+ * multiple of 3 from 0 to 18.  han_run_scalar() is its twin. */
+#define HAN_RUN_NEED 18
+
+static inline bool is_di(const char *s)
+{
+    return (unsigned char)s[0] == 0xE7 && (unsigned char)s[1] == 0xAC &&
+           (unsigned char)s[2] == 0xAC;
+}
+
+static inline size_t han_run_scalar(const char *s)
+{
+    size_t i = 0;
+    while (i < 16 && (unsigned char)s[i] >= 0xE4 &&
+           (unsigned char)s[i] <= 0xEE && !is_di(s + i))
+        i += 3;
+    return i;
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline size_t han_run(const char *s)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 2));
+    /* as signed bytes: E4-EE are -28 to -18, 80-BF below -64 */
+    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(-17)));
+    __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
+    __m128i di = _mm_and_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
+        _mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)),
+                      _mm_cmpeq_epi8(x2, _mm_set1_epi8((char)0xAC))));
+    /* bytes that are neither part of such a character nor 第's lead;
+     * the first of them starts a character (it is no continuation
+     * byte), so the run ends there */
+    unsigned bad = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(lead, cont)) |
+                   (unsigned)_mm_movemask_epi8(di);
+    bad &= 0xFFFF;
+    if (bad)
+        return (size_t)__builtin_ctz(bad);
+    /* all 16 bytes: the run ends with the last character starting here,
+     * up to two bytes past the block */
+    unsigned l = (unsigned)_mm_movemask_epi8(lead);
+    return (size_t)(31 - __builtin_clz(l)) + 3;
+}
+#else
+static inline size_t han_run(const char *s)
+{
+    return han_run_scalar(s);
+}
+#endif
+
+/* Move s->pos (and s->prev) over the characters from s->pos on, up to
+ * absolute offset `stop_at`, where scan()'s per-character path would do
+ * nothing; see above. */
+static void skip_quiet(zc_segmenter *s, size_t stop_at)
+{
+    const char *t = s->text.data;
+    const char *q = t + (s->pos - s->base);
+    const char *stop = t + (stop_at - s->base);
+    const char *end = t + s->text.len;
+    const char *last = NULL; /* the last character stepped over */
+    bool after_boundary = !plain(s->prev);
+    while (q < stop) {
+        uint32_t cp;
+        int len;
+        if (!after_boundary && stop - q >= HAN_RUN_NEED) {
+            size_t k = han_run(q);
+            if (k) {
+                last = q + k - 3;
+                q += k;
+            }
+            if (k == HAN_RUN_NEED)
+                continue; /* the whole block; on to the next */
+            /* else q is at the character that ended the run, before stop */
+        }
+        len = zc_utf8_decode(q, (size_t)(end - q), &cp);
+        if (len <= 0)
+            break;
+        if (after_boundary) {
+            if (cp < 0x4E00 || cp > 0x9FFF || han_starter(cp)) /* (b) */
+                break;
+            after_boundary = false;
+        } else {
+            if (cp == '(' || cp == 0xFF08 || cp == 0x7B2C) /* (a) */
+                break;
+            after_boundary = !plain(cp);
+        }
+        last = q;
+        q += len;
+    }
+    if (last) {
+        zc_utf8_decode(last, (size_t)(q - last), &s->prev);
+        s->pos = s->base + (size_t)(q - t);
+    }
+}
+
 /* Scan forward as far as the look-ahead allows. */
 static void scan(zc_segmenter *s, bool final)
 {
-    const char *t = s->text.data;
     size_t end = s->base + s->text.len;
     while (s->pos < end && s->status == ZC_OK) {
         size_t avail = end - s->pos;
         if (!final && avail < ZC_SCAN_LOOKAHEAD)
             break;
+        size_t stop = final ? end : end - ZC_SCAN_LOOKAHEAD + 1;
+        skip_quiet(s, stop);
+        if (s->pos >= stop)
+            break;
+        avail = end - s->pos;
+        const char *t = s->text.data;
         const char *p = t + (s->pos - s->base);
         uint32_t cp;
         int len = zc_utf8_decode(p, avail, &cp);
-        /* fast path: the run of characters where nothing can start (the
-         * loop below would decide the same, one call at a time) */
-        if (len > 0 && plain(s->prev) && cp != '(' && cp != 0xFF08 &&
-            cp != 0x7B2C) {
-            const char *q = p + len, *last = p;
-            const char *qstop = t + ((final ? end : end - ZC_SCAN_LOOKAHEAD + 1) -
-                                     s->base);
-            const char *qend = t + (end - s->base);
-            while (plain(cp) && q < qstop) {
-                size_t lastoff, k = qstop - q >= HAN_BLOCK_NEED
-                                        ? han_block(q, &lastoff)
-                                        : 0;
-                if (k) {
-                    last = q + lastoff;
-                    q += k;
-                    continue;
-                }
-                /* lead bytes E4-EE: U+4000-U+EFFF, all plain; only 第
-                 * (E7 AC AC) needs a look */
-                unsigned char c = (unsigned char)*q;
-                if (c >= 0xE4 && c <= 0xEE && qend - q >= 3 &&
-                    !(c == 0xE7 && (unsigned char)q[1] == 0xAC &&
-                      (unsigned char)q[2] == 0xAC)) {
-                    last = q;
-                    q += 3;
-                    continue;
-                }
-                len = zc_utf8_decode(q, (size_t)(qend - q), &cp);
-                if (len <= 0 || cp == '(' || cp == 0xFF08 || cp == 0x7B2C)
-                    break;
-                last = q;
-                q += len;
-            }
-            zc_utf8_decode(last, (size_t)(q - last), &s->prev);
-            s->pos = s->base + (size_t)(q - t);
-            continue;
-        }
         if (len == 0) {
             len = 1;
             cp = 0xFFFD;
