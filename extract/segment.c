@@ -73,7 +73,16 @@ struct zc_segmenter {
     unsigned long last_number[ZC_STYLE_COUNT];
     size_t truncations;
     zc_status status;
+
+    /* skip_quiet()'s lookup tables; see fill_quiet_tables() */
+    unsigned char plain_ascii[128]; /* plain(cp), U+0000-U+007F        */
+    unsigned char plain_2000[64];   /* U+2000-U+203F: “ ” and spaces   */
+    unsigned char plain_3000[64];   /* U+3000-U+303F: 、。《》〔〕       */
+    unsigned char plain_ff00[64];   /* U+FF00-U+FF3F: full-width ，：） */
+    unsigned char starter[(0x9FFF - 0x4E00) / 8 + 1]; /* han_starters[] */
 };
+
+static void fill_quiet_tables(zc_segmenter *s);
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
@@ -94,6 +103,7 @@ zc_segmenter *zc_segmenter_new(const zc_mem *mem, size_t max_bytes,
                                                       : MAX_STACK - 1;
     s->fn = fn;
     s->ud = ud;
+    fill_quiet_tables(s);
     zc_buf_init(&s->text, mem);
     zc_segmenter_reset(s);
     return s;
@@ -529,19 +539,62 @@ static inline bool plain(uint32_t cp)
 }
 
 /* Han characters a marker (第, a Chinese numeral) or a run-in item
- * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c. */
-static bool han_starter(uint32_t cp)
+ * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c.
+ * fill_quiet_tables() makes a bitmap of them for han_starter(). */
+static const uint16_t han_starters[] = {
+    0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, 0x4E94, /* 一 二 两 三 四 五 */
+    0x516D, 0x4E03, 0x516B, 0x4E5D, 0x96F6,         /* 六 七 八 九 零    */
+    0x5341, 0x767E, 0x5343,                         /* 十 百 千          */
+    0x7B2C,                                         /* 第                */
+    0x9996, 0x5176, 0x518D, 0x6700,                 /* 首 其 再 最       */
+};
+
+/* Is cp, a Han character (U+4E00-U+9FFF), one of han_starters[]? */
+static inline bool han_starter(const zc_segmenter *s, uint32_t cp)
 {
-    switch (cp) {
-    case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
-    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D:
-    case 0x96F6: /* 一 二 两 三 四 五 六 七 八 九 零 */
-    case 0x5341: case 0x767E: case 0x5343: /* 十 百 千 */
-    case 0x7B2C: /* 第 */
-    case 0x9996: case 0x5176: case 0x518D: case 0x6700: /* 首 其 再 最 */
-        return true;
+    uint32_t i = cp - 0x4E00;
+    return s->starter[i >> 3] >> (i & 7) & 1;
+}
+
+/* Is cp a Han character no marker or item starts with? */
+static inline bool quiet_han(const zc_segmenter *s, uint32_t cp)
+{
+    return cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(s, cp);
+}
+
+/* plain(cp) from the tables for the punctuation most text has. */
+static inline bool plain_fast(const zc_segmenter *s, uint32_t cp)
+{
+    if (cp < 0x80)
+        return s->plain_ascii[cp];
+    switch (cp >> 6) {
+    case 0x2000 >> 6:
+        return s->plain_2000[cp & 63];
+    case 0x3000 >> 6:
+        return s->plain_3000[cp & 63];
+    case 0xFF00 >> 6:
+        return s->plain_ff00[cp & 63];
     default:
-        return false;
+        return plain(cp);
+    }
+}
+
+/* Filled once per segmenter from plain() and han_starters[] themselves,
+ * so the tables cannot disagree with them. */
+static void fill_quiet_tables(zc_segmenter *s)
+{
+    for (uint32_t c = 0; c < 128; c++)
+        s->plain_ascii[c] = plain(c);
+    for (uint32_t c = 0; c < 64; c++) {
+        s->plain_2000[c] = plain(0x2000 + c);
+        s->plain_3000[c] = plain(0x3000 + c);
+        s->plain_ff00[c] = plain(0xFF00 + c);
+    }
+    memset(s->starter, 0, sizeof s->starter);
+    for (size_t k = 0; k < sizeof han_starters / sizeof han_starters[0];
+         k++) {
+        uint32_t i = han_starters[k] - 0x4E00u;
+        s->starter[i >> 3] |= (unsigned char)(1u << (i & 7));
     }
 }
 
@@ -553,7 +606,8 @@ static bool han_starter(uint32_t cp)
  *   (a) c is 第, ( or （, which may start a marker after any character
  *       (第四章 glued to a sentence, a （一） glued to a heading); or
  *   (b) the character before c is an item_boundary() and c is not a Han
- *       character (U+4E00-U+9FFF) that is not a han_starter().
+ *       character (U+4E00-U+9FFF) that is not a han_starter(): not
+ *       quiet_han(c).
  *
  * Otherwise: no boundary before c, so neither zc_scan_marker nor
  * zc_scan_item is asked, or c is a Han character no marker or item starts
@@ -651,13 +705,13 @@ static void skip_quiet(zc_segmenter *s, size_t stop_at)
         if (len <= 0)
             break;
         if (after_boundary) {
-            if (cp < 0x4E00 || cp > 0x9FFF || han_starter(cp)) /* (b) */
+            if (!quiet_han(s, cp)) /* (b) */
                 break;
             after_boundary = false;
         } else {
             if (cp == '(' || cp == 0xFF08 || cp == 0x7B2C) /* (a) */
                 break;
-            after_boundary = !plain(cp);
+            after_boundary = !plain_fast(s, cp);
         }
         last = q;
         q += len;
@@ -691,7 +745,7 @@ static void scan(zc_segmenter *s, bool final)
         }
         /* after a boundary, mostly a Han character no marker or run-in
          * item starts with: zc_scan_marker and zc_scan_item would say no */
-        if (cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(cp)) {
+        if (quiet_han(s, cp)) {
             s->prev = cp;
             s->pos += (size_t)len;
             continue;
