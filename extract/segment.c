@@ -687,7 +687,7 @@ static void skip_quiet(zc_segmenter *s, size_t stop_at)
     const char *stop = t + (stop_at - s->base);
     const char *end = t + s->text.len;
     const char *last = NULL; /* the last character stepped over */
-    bool after_boundary = !plain(s->prev);
+    bool after_boundary = !plain_fast(s, s->prev);
     while (q < stop) {
         uint32_t cp;
         int len;
@@ -791,7 +791,7 @@ static void scan(zc_segmenter *s, bool final)
                 continue;
             }
         }
-        if (item_boundary(s->prev))
+        if (!plain_fast(s, s->prev)) /* item_boundary(s->prev) */
             try_item(s, s->pos, p, avail, final);
         s->prev = cp;
         s->pos += (size_t)len;
