@@ -605,9 +605,9 @@ static void fill_quiet_tables(zc_segmenter *s)
  *
  *   (a) c is 第, ( or （, which may start a marker after any character
  *       (第四章 glued to a sentence, a （一） glued to a heading); or
- *   (b) the character before c is an item_boundary() and c is not a Han
- *       character (U+4E00-U+9FFF) that is not a han_starter(): not
- *       quiet_han(c).
+ *   (b) the character before c is an item_boundary() and c is not
+ *       quiet_han(): not a Han character (U+4E00-U+9FFF) outside
+ *       han_starters[].
  *
  * Otherwise: no boundary before c, so neither zc_scan_marker nor
  * zc_scan_item is asked, or c is a Han character no marker or item starts
@@ -623,9 +623,14 @@ static void fill_quiet_tables(zc_segmenter *s)
  * characters with lead bytes E4-EE (U+4000-U+EFFF: never a boundary)
  * other than 第 (E7 AC AC), counting only such characters that start in
  * the first 16 bytes.  They are all 3 bytes long, so the answer is a
- * multiple of 3 from 0 to 18.  han_run_scalar() is its twin. */
+ * multiple of 3: below 16 where a character that needs a look ends the
+ * run, 18 when the whole block is such characters (the last ending two
+ * bytes past it).  Like the rest of the segmenter it relies on the text
+ * being valid UTF-8, which decode.c guarantees.  han_run_scalar() is its
+ * twin; tests/unit/test_segment_fast.c checks they agree. */
 #define HAN_RUN_NEED 18
 
+/* 第 (dì) at s? */
 static inline bool is_di(const char *s)
 {
     return (unsigned char)s[0] == 0xE7 && (unsigned char)s[1] == 0xAC &&

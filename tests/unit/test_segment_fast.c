@@ -225,9 +225,46 @@ static void every_offset(void **state)
     }
 }
 
+/* han_run() (SSE2) against its scalar twin on random valid UTF-8 made of
+ * Han characters, 第, its look-alikes (E7 AC xx, xx AC AC) and characters
+ * of other lengths and lead bytes, at every start. */
+static void han_run_twins(void **state)
+{
+    (void)state;
+    static const char *const chars[] = {
+        "政", "府", "第", "\xE7\xAC\xAB", "\xE6\xAC\xAC", "\xE4\xB8\x80",
+        "\xEE\xBF\xBF", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xE2\x80\x9C",
+        "\xE9\xBF\xBF", "a", "\n", "\xC3\xA9", "\xF0\x9F\x98\x80",
+    };
+    char buf[64 + HAN_RUN_NEED];
+    rng_state = 42;
+    for (int t = 0; t < 20000; t++) {
+        size_t len = 0;
+        while (len < 64) {
+            size_t w = rng() % 16;
+            /* mostly Han, so runs get long */
+            const char *c = w < 8 ? chars[w % 2]
+                                  : chars[rng() % (sizeof chars /
+                                                   sizeof chars[0])];
+            size_t l = strlen(c);
+            memcpy(buf + len, c, l);
+            len += l;
+        }
+        memset(buf + len, 0, sizeof buf - len);
+        for (size_t i = 0; i + HAN_RUN_NEED <= len;) {
+            size_t fast = han_run(buf + i), slow = han_run_scalar(buf + i);
+            if (fast != slow)
+                fail_msg("han_run %zu, han_run_scalar %zu at %zu", fast,
+                         slow, i);
+            i += (size_t)zc_utf8_len((unsigned char)buf[i]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(han_run_twins),
         cmocka_unit_test(every_offset),
         cmocka_unit_test(random_documents),
     };
