@@ -239,7 +239,20 @@ void zc_section_heading(zc_style style, const char *s, size_t n,
     unsigned chars = 0, run = 0;
     bool structural = style == ZC_STYLE_PART || style == ZC_STYLE_CHAPTER ||
                       style == ZC_STYLE_SECTION;
-    while (i < n && (len = zc_utf8_decode(s + i, n - i, &cp)) > 0) {
+    while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0xE4 && b <= 0xE9 && n - i >= 3) {
+            /* U+4000-U+9FFF, most of a heading: a word character (what
+             * the general case below decides, without its calls) */
+            run++;
+            last_end = i + 3;
+            if (++chars > MAX_HEADING_CHARS)
+                return;
+            i += 3;
+            continue;
+        }
+        if ((len = zc_utf8_decode(s + i, n - i, &cp)) <= 0)
+            break;
         if (ends_heading(cp))
             break;
         if (zc_is_space(cp)) {
