@@ -301,7 +301,12 @@ static zc_status emit_group(zc_segmenter *s)
     if (s->n_nodes == 0)
         return ZC_OK;
     const char *text = s->text.data ? s->text.data : "";
-    /* trim and fill in item ends, per node */
+    /* trim and fill in item ends, per node.  An item belongs to the
+     * innermost section open when it was read, and a section is never the
+     * innermost again once one inside it opened: so each node's items are
+     * one run in s->items, after those of the nodes before it (what
+     * first_item and n_items say), and one pass over them does. */
+    size_t k = 0;
     for (size_t i = 0; i < s->n_nodes; i++) {
         zc_node *n = &s->nodes[i];
         n->end = trim_end(text, s->base, n->start, n->end);
@@ -310,9 +315,7 @@ static zc_status emit_group(zc_segmenter *s)
             own_end = s->nodes[i + 1].start;
         n->first_item = 0;
         n->n_items = 0;
-        for (size_t k = 0; k < s->n_items; k++) {
-            if (s->item_owner[k] != (int)i)
-                continue;
+        for (; k < s->n_items && s->item_owner[k] == (int)i; k++) {
             zc_group_item *it = &s->items[k];
             if (it->marker_start + it->marker_len > n->end) {
                 /* a marker the section's cut (max_bytes) goes through is
