@@ -82,6 +82,10 @@ zc_scan_result zc_scan_marker(const char *s, size_t n, bool final,
     if (len == 0)
         return ZC_SCAN_NO;
     memset(m, 0, sizeof *m);
+    /* the scanner asks after every boundary, mostly at a line break, a
+     * space or a letter: of ASCII, only ( and digits start a marker */
+    if (cp < 0x80 && cp != '(' && !(cp >= '0' && cp <= '9'))
+        return ZC_SCAN_NO;
 
     if (is_open_paren(cp)) {
         size_t i = (size_t)len;
@@ -207,6 +211,10 @@ zc_scan_result zc_scan_item(const char *s, size_t n, bool final, zc_marker *m)
         {"\xE6\x9C\x80\xE5\x90\x8E", 0}, /* 最后: closes any run */
     };
     memset(m, 0, sizeof *m);
+    /* every word and every Chinese numeral (〇 is E3 80 87, ○ E2 97 8B)
+     * starts with a lead byte E2 or above */
+    if (n == 0 || (unsigned char)s[0] < 0xE2)
+        return ZC_SCAN_NO;
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
         size_t l = strlen(words[w].word);
         if (n >= l && memcmp(s, words[w].word, l) == 0) {

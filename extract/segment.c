@@ -73,7 +73,16 @@ struct zc_segmenter {
     unsigned long last_number[ZC_STYLE_COUNT];
     size_t truncations;
     zc_status status;
+
+    /* skip_quiet()'s lookup tables; see fill_quiet_tables() */
+    unsigned char plain_ascii[128]; /* plain(cp), U+0000-U+007F        */
+    unsigned char plain_2000[64];   /* U+2000-U+203F: “ ” and spaces   */
+    unsigned char plain_3000[64];   /* U+3000-U+303F: 、。《》〔〕       */
+    unsigned char plain_ff00[64];   /* U+FF00-U+FF3F: full-width ，：） */
+    unsigned char starter[(0x9FFF - 0x4E00) / 8 + 1]; /* han_starters[] */
 };
+
+static void fill_quiet_tables(zc_segmenter *s);
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
@@ -94,9 +103,49 @@ zc_segmenter *zc_segmenter_new(const zc_mem *mem, size_t max_bytes,
                                                       : MAX_STACK - 1;
     s->fn = fn;
     s->ud = ud;
+    fill_quiet_tables(s);
     zc_buf_init(&s->text, mem);
     zc_segmenter_reset(s);
     return s;
+}
+
+_Static_assert(sizeof ((zc_node *)0)->id == 64 &&
+                   sizeof ((zc_node *)0)->parent_id == 64 &&
+                   sizeof ((open_section *)0)->id == 64,
+               "copy_id and make_id write ids of 64 bytes");
+
+/* snprintf(dst, 64, "%s", src): ids are copied for every section, and
+ * snprintf was a visible share of the segmenter's time (issue 6). */
+static void copy_id(char dst[64], const char *src)
+{
+    size_t n = strlen(src);
+    if (n > 63)
+        n = 63;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* snprintf(dst, 64, "%u", number), or "%.50s.%u" with a parent id; at
+ * most 50 + 1 + 10 bytes, so never cut. */
+static void make_id(char dst[64], const char *parent, unsigned number)
+{
+    size_t n = 0;
+    if (parent) {
+        while (n < 50 && parent[n]) {
+            dst[n] = parent[n];
+            n++;
+        }
+        dst[n++] = '.';
+    }
+    char digits[10];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + number % 10);
+        number /= 10;
+    } while (number);
+    while (k)
+        dst[n++] = digits[--k];
+    dst[n] = '\0';
 }
 
 static bool push_node(zc_segmenter *s, size_t start, size_t marker_len,
@@ -113,8 +162,8 @@ static bool push_node(zc_segmenter *s, size_t start, size_t marker_len,
     n->number = number;
     n->level = level;
     n->parent = parent;
-    snprintf(n->id, sizeof n->id, "%s", id);
-    snprintf(n->parent_id, sizeof n->parent_id, "%s", parent_id);
+    copy_id(n->id, id);
+    copy_id(n->parent_id, parent_id);
     return true;
 }
 
@@ -190,7 +239,20 @@ void zc_section_heading(zc_style style, const char *s, size_t n,
     unsigned chars = 0, run = 0;
     bool structural = style == ZC_STYLE_PART || style == ZC_STYLE_CHAPTER ||
                       style == ZC_STYLE_SECTION;
-    while (i < n && (len = zc_utf8_decode(s + i, n - i, &cp)) > 0) {
+    while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0xE4 && b <= 0xE9 && n - i >= 3) {
+            /* U+4000-U+9FFF, most of a heading: a word character (what
+             * the general case below decides, without its calls) */
+            run++;
+            last_end = i + 3;
+            if (++chars > MAX_HEADING_CHARS)
+                return;
+            i += 3;
+            continue;
+        }
+        if ((len = zc_utf8_decode(s + i, n - i, &cp)) <= 0)
+            break;
         if (ends_heading(cp))
             break;
         if (zc_is_space(cp)) {
@@ -239,7 +301,12 @@ static zc_status emit_group(zc_segmenter *s)
     if (s->n_nodes == 0)
         return ZC_OK;
     const char *text = s->text.data ? s->text.data : "";
-    /* trim and fill in item ends, per node */
+    /* trim and fill in item ends, per node.  An item belongs to the
+     * innermost section open when it was read, and a section is never the
+     * innermost again once one inside it opened: so each node's items are
+     * one run in s->items, after those of the nodes before it (what
+     * first_item and n_items say), and one pass over them does. */
+    size_t k = 0;
     for (size_t i = 0; i < s->n_nodes; i++) {
         zc_node *n = &s->nodes[i];
         n->end = trim_end(text, s->base, n->start, n->end);
@@ -248,9 +315,7 @@ static zc_status emit_group(zc_segmenter *s)
             own_end = s->nodes[i + 1].start;
         n->first_item = 0;
         n->n_items = 0;
-        for (size_t k = 0; k < s->n_items; k++) {
-            if (s->item_owner[k] != (int)i)
-                continue;
+        for (; k < s->n_items && s->item_owner[k] == (int)i; k++) {
             zc_group_item *it = &s->items[k];
             if (it->marker_start + it->marker_len > n->end) {
                 /* a marker the section's cut (max_bytes) goes through is
@@ -383,10 +448,7 @@ open:
         o->style = m->style;
         o->number = (unsigned)m->number;
         o->item_next = 1;
-        if (s->depth == 0)
-            snprintf(o->id, sizeof o->id, "%u", o->number);
-        else
-            snprintf(o->id, sizeof o->id, "%.50s.%u", parent->id, o->number);
+        make_id(o->id, s->depth ? parent->id : NULL, o->number);
         int pnode = s->depth ? parent->node : -1;
         o->node = (int)s->n_nodes;
         if (!push_node(s, at, m->len, m->style, o->number, s->depth + 1, pnode,
@@ -492,18 +554,118 @@ static inline bool plain(uint32_t cp)
     return !item_boundary(cp);
 }
 
-/* The scanner's fast path over runs of Han characters, 16 bytes at a
- * time where SSE2 is there (every x86-64).  s is at a character start,
- * with HAN_BLOCK_NEED bytes before the scan limit.  If the 16 bytes hold
- * only characters with lead bytes E4-EE (U+4000-U+EFFF: no boundary)
- * and no 第 (E7 AC AC), returns how far those characters reach (the
- * last may end up to two bytes after the block) and the offset of the
- * last one; else 0. */
-#define HAN_BLOCK_NEED 18
+/* Han characters a marker (第, a Chinese numeral) or a run-in item
+ * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c.
+ * fill_quiet_tables() makes a bitmap of them for han_starter(). */
+static const uint16_t han_starters[] = {
+    0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, 0x4E94, /* 一 二 两 三 四 五 */
+    0x516D, 0x4E03, 0x516B, 0x4E5D, 0x96F6,         /* 六 七 八 九 零    */
+    0x5341, 0x767E, 0x5343,                         /* 十 百 千          */
+    0x7B2C,                                         /* 第                */
+    0x9996, 0x5176, 0x518D, 0x6700,                 /* 首 其 再 最       */
+};
+
+/* Is cp, a Han character (U+4E00-U+9FFF), one of han_starters[]? */
+static inline bool han_starter(const zc_segmenter *s, uint32_t cp)
+{
+    uint32_t i = cp - 0x4E00;
+    return s->starter[i >> 3] >> (i & 7) & 1;
+}
+
+/* Is cp a Han character no marker or item starts with? */
+static inline bool quiet_han(const zc_segmenter *s, uint32_t cp)
+{
+    return cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(s, cp);
+}
+
+/* plain(cp) from the tables for the punctuation most text has. */
+static inline bool plain_fast(const zc_segmenter *s, uint32_t cp)
+{
+    if (cp < 0x80)
+        return s->plain_ascii[cp];
+    switch (cp >> 6) {
+    case 0x2000 >> 6:
+        return s->plain_2000[cp & 63];
+    case 0x3000 >> 6:
+        return s->plain_3000[cp & 63];
+    case 0xFF00 >> 6:
+        return s->plain_ff00[cp & 63];
+    default:
+        return plain(cp);
+    }
+}
+
+/* Filled once per segmenter from plain() and han_starters[] themselves,
+ * so the tables cannot disagree with them. */
+static void fill_quiet_tables(zc_segmenter *s)
+{
+    for (uint32_t c = 0; c < 128; c++)
+        s->plain_ascii[c] = plain(c);
+    for (uint32_t c = 0; c < 64; c++) {
+        s->plain_2000[c] = plain(0x2000 + c);
+        s->plain_3000[c] = plain(0x3000 + c);
+        s->plain_ff00[c] = plain(0xFF00 + c);
+    }
+    memset(s->starter, 0, sizeof s->starter);
+    for (size_t k = 0; k < sizeof han_starters / sizeof han_starters[0];
+         k++) {
+        uint32_t i = han_starters[k] - 0x4E00u;
+        s->starter[i >> 3] |= (unsigned char)(1u << (i & 7));
+    }
+}
+
+/* ---- the scanner's fast path ---------------------------------------------- */
+
+/*
+ * scan()'s per-character path does something at a character c only if
+ *
+ *   (a) c is 第, ( or （, which may start a marker after any character
+ *       (第四章 glued to a sentence, a （一） glued to a heading); or
+ *   (b) the character before c is an item_boundary() and c is not
+ *       quiet_han(): not a Han character (U+4E00-U+9FFF) outside
+ *       han_starters[].
+ *
+ * Otherwise: no boundary before c, so neither zc_scan_marker nor
+ * zc_scan_item is asked, or c is a Han character no marker or item starts
+ * with, which that path skips first thing.  skip_quiet() steps over such
+ * characters, which is most of the text, leaving `prev` as that path
+ * would, and stops where (a) or (b) holds, at an incomplete character, or
+ * at `stop`, the first position the look-ahead rule does not let scan()
+ * look at yet.
+ */
+
+/* 16 bytes at a time where SSE2 is there (every x86-64).  han_run(s)
+ * says how many bytes from s (a character start, 18 bytes readable) are
+ * characters with lead bytes E4-EE (U+4000-U+EFFF: never a boundary)
+ * other than 第 (E7 AC AC), counting only such characters that start in
+ * the first 16 bytes.  They are all 3 bytes long, so the answer is a
+ * multiple of 3: below 16 where a character that needs a look ends the
+ * run, 18 when the whole block is such characters (the last ending two
+ * bytes past it).  Like the rest of the segmenter it relies on the text
+ * being valid UTF-8, which decode.c guarantees.  han_run_scalar() is its
+ * twin; tests/unit/test_segment_fast.c checks they agree. */
+#define HAN_RUN_NEED 18
+
+/* 第 (dì) at s? */
+static inline bool is_di(const char *s)
+{
+    return (unsigned char)s[0] == 0xE7 && (unsigned char)s[1] == 0xAC &&
+           (unsigned char)s[2] == 0xAC;
+}
+
+static inline size_t han_run_scalar(const char *s)
+{
+    size_t i = 0;
+    while (i < 16 && (unsigned char)s[i] >= 0xE4 &&
+           (unsigned char)s[i] <= 0xEE && !is_di(s + i))
+        i += 3;
+    return i;
+}
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-static inline size_t han_block(const char *s, size_t *lastoff)
+static inline size_t han_run(const char *s)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
     __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
@@ -516,97 +678,106 @@ static inline size_t han_block(const char *s, size_t *lastoff)
         _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
         _mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)),
                       _mm_cmpeq_epi8(x2, _mm_set1_epi8((char)0xAC))));
+    /* bytes that are neither part of such a character nor 第's lead;
+     * the first of them starts a character (it is no continuation
+     * byte), so the run ends there */
+    unsigned bad = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(lead, cont)) |
+                   (unsigned)_mm_movemask_epi8(di);
+    bad &= 0xFFFF;
+    if (bad)
+        return (size_t)__builtin_ctz(bad);
+    /* all 16 bytes: the run ends with the last character starting here,
+     * up to two bytes past the block */
     unsigned l = (unsigned)_mm_movemask_epi8(lead);
-    if (_mm_movemask_epi8(_mm_or_si128(lead, cont)) != 0xFFFF ||
-        _mm_movemask_epi8(di) || !(l & 1))
-        return 0;
-    unsigned p = 15;
-    while (!(l >> p & 1))
-        p--;
-    *lastoff = p;
-    return p + 3;
+    return (size_t)(31 - __builtin_clz(l)) + 3;
 }
 #else
-static inline size_t han_block(const char *s, size_t *lastoff)
+static inline size_t han_run(const char *s)
 {
-    (void)s, (void)lastoff;
-    return 0;
+    return han_run_scalar(s);
 }
 #endif
 
-/* Han characters a marker (第, a Chinese numeral) or a run-in item
- * (一是, 首先 其次 再次 最后) can start with; see scan.c, numeral.c. */
-static bool han_starter(uint32_t cp)
+/* Move s->pos (and s->prev) over the characters from s->pos on, up to
+ * absolute offset `stop_at`, where scan()'s per-character path would do
+ * nothing; see above. */
+static void skip_quiet(zc_segmenter *s, size_t stop_at)
 {
-    switch (cp) {
-    case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
-    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D:
-    case 0x96F6: /* 一 二 两 三 四 五 六 七 八 九 零 */
-    case 0x5341: case 0x767E: case 0x5343: /* 十 百 千 */
-    case 0x7B2C: /* 第 */
-    case 0x9996: case 0x5176: case 0x518D: case 0x6700: /* 首 其 再 最 */
-        return true;
-    default:
-        return false;
+    const char *t = s->text.data;
+    const char *q = t + (s->pos - s->base);
+    const char *stop = t + (stop_at - s->base);
+    const char *end = t + s->text.len;
+    const char *last = NULL; /* the last character stepped over */
+    bool after_boundary = !plain_fast(s, s->prev);
+    while (q < stop) {
+        uint32_t cp;
+        int len;
+        if (!after_boundary && stop - q >= HAN_RUN_NEED) {
+            size_t k = han_run(q);
+            if (k) {
+                last = q + k - 3;
+                q += k;
+            }
+            if (k == HAN_RUN_NEED)
+                continue; /* the whole block; on to the next */
+            /* else q is at the character that ended the run, before stop */
+        }
+        len = zc_utf8_decode(q, (size_t)(end - q), &cp);
+        if (len <= 0)
+            break;
+        if (after_boundary) {
+            if (!quiet_han(s, cp)) /* (b) */
+                break;
+            after_boundary = false;
+        } else {
+            if (cp == '(' || cp == 0xFF08 || cp == 0x7B2C) /* (a) */
+                break;
+            after_boundary = !plain_fast(s, cp);
+        }
+        last = q;
+        q += len;
+    }
+    if (last) {
+        zc_utf8_decode(last, (size_t)(q - last), &s->prev);
+        s->pos = s->base + (size_t)(q - t);
     }
 }
+
+/* tests/unit/test_segment_fast.c compiles this file a second time with
+ * ZC_SEGMENT_REFERENCE defined: without skip_quiet(), every character
+ * through the path below, as the reference the fast path must match. */
+#ifdef ZC_SEGMENT_REFERENCE
+#define USE_SKIP_QUIET 0
+#else
+#define USE_SKIP_QUIET 1
+#endif
 
 /* Scan forward as far as the look-ahead allows. */
 static void scan(zc_segmenter *s, bool final)
 {
-    const char *t = s->text.data;
     size_t end = s->base + s->text.len;
     while (s->pos < end && s->status == ZC_OK) {
         size_t avail = end - s->pos;
         if (!final && avail < ZC_SCAN_LOOKAHEAD)
             break;
+        size_t stop = final ? end : end - ZC_SCAN_LOOKAHEAD + 1;
+        if (USE_SKIP_QUIET) {
+            skip_quiet(s, stop);
+            if (s->pos >= stop)
+                break;
+        }
+        avail = end - s->pos;
+        const char *t = s->text.data;
         const char *p = t + (s->pos - s->base);
         uint32_t cp;
         int len = zc_utf8_decode(p, avail, &cp);
-        /* fast path: the run of characters where nothing can start (the
-         * loop below would decide the same, one call at a time) */
-        if (len > 0 && plain(s->prev) && cp != '(' && cp != 0xFF08 &&
-            cp != 0x7B2C) {
-            const char *q = p + len, *last = p;
-            const char *qstop = t + ((final ? end : end - ZC_SCAN_LOOKAHEAD + 1) -
-                                     s->base);
-            const char *qend = t + (end - s->base);
-            while (plain(cp) && q < qstop) {
-                size_t lastoff, k = qstop - q >= HAN_BLOCK_NEED
-                                        ? han_block(q, &lastoff)
-                                        : 0;
-                if (k) {
-                    last = q + lastoff;
-                    q += k;
-                    continue;
-                }
-                /* lead bytes E4-EE: U+4000-U+EFFF, all plain; only 第
-                 * (E7 AC AC) needs a look */
-                unsigned char c = (unsigned char)*q;
-                if (c >= 0xE4 && c <= 0xEE && qend - q >= 3 &&
-                    !(c == 0xE7 && (unsigned char)q[1] == 0xAC &&
-                      (unsigned char)q[2] == 0xAC)) {
-                    last = q;
-                    q += 3;
-                    continue;
-                }
-                len = zc_utf8_decode(q, (size_t)(qend - q), &cp);
-                if (len <= 0 || cp == '(' || cp == 0xFF08 || cp == 0x7B2C)
-                    break;
-                last = q;
-                q += len;
-            }
-            zc_utf8_decode(last, (size_t)(q - last), &s->prev);
-            s->pos = s->base + (size_t)(q - t);
-            continue;
-        }
         if (len == 0) {
             len = 1;
             cp = 0xFFFD;
         }
         /* after a boundary, mostly a Han character no marker or run-in
          * item starts with: zc_scan_marker and zc_scan_item would say no */
-        if (cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(cp)) {
+        if (quiet_han(s, cp)) {
             s->prev = cp;
             s->pos += (size_t)len;
             continue;
@@ -641,7 +812,7 @@ static void scan(zc_segmenter *s, bool final)
                 continue;
             }
         }
-        if (item_boundary(s->prev))
+        if (!plain_fast(s, s->prev)) /* item_boundary(s->prev) */
             try_item(s, s->pos, p, avail, final);
         s->prev = cp;
         s->pos += (size_t)len;

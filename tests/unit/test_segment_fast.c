@@ -1,0 +1,272 @@
+/*
+ * test_segment_fast.c - segment.c's fast path (skip_quiet, han_run)
+ * against segment.c without it.
+ *
+ * The fast path steps over the characters where the scanner's
+ * per-character path would do nothing; it must decide exactly as that
+ * path does, wherever a 16-byte block, a chunk or the look-ahead limit
+ * ends.  So segment.c is compiled a second time here, with
+ * ZC_SEGMENT_REFERENCE (every character through the per-character path)
+ * and its functions renamed ref_*, and both segment the same random
+ * documents: built from Han runs of every length (so each marker, 第,
+ * parenthesis and punctuation mark lands at every offset in a block),
+ * markers, run-in items, boundaries of every kind, and 1-, 2- and 4-byte
+ * characters.  Each document is fed in one piece and in chunks of 1, 3
+ * and 17 bytes, with the default and a small max_bytes.  The groups
+ * must be the same, and so must the scan position and the character
+ * before it after every feed.
+ */
+#include "testutil.h"
+
+#include "internal.h"
+
+/* the reference: the same source under other names */
+#define ZC_SEGMENT_REFERENCE
+#define zc_segmenter_new ref_segmenter_new
+#define zc_segmenter_reset ref_segmenter_reset
+#define zc_segmenter_free ref_segmenter_free
+#define zc_segmenter_truncations ref_segmenter_truncations
+#define zc_section_heading ref_section_heading
+#define zc_segmenter_feed ref_segmenter_feed
+#define zc_segmenter_finish ref_segmenter_finish
+/* segment.c calls it before defining it; internal.h declared it under
+ * its own name */
+void zc_segmenter_reset(zc_segmenter *s);
+#include "segment.c"
+#undef zc_segmenter_new
+#undef zc_segmenter_reset
+#undef zc_segmenter_free
+#undef zc_segmenter_truncations
+#undef zc_section_heading
+#undef zc_segmenter_feed
+#undef zc_segmenter_finish
+
+#define OUT_MAX 65536
+
+typedef struct {
+    char out[OUT_MAX];
+    size_t len;
+} record;
+
+static void put(record *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(r->out + r->len, OUT_MAX - r->len, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < OUT_MAX - r->len);
+    r->len += (size_t)n;
+}
+
+static int on_group(const zc_group *g, void *ud)
+{
+    record *r = ud;
+    put(r, "G");
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const zc_node *n = &g->nodes[i];
+        put(r, " %s[%u,%s,%zu,%zu,%zu%s]", n->id, n->level, n->parent_id,
+            n->start, n->end, n->marker_len, n->truncated ? ",t" : "");
+        for (size_t k = 0; k < n->n_items; k++) {
+            const zc_group_item *it = &g->items[n->first_item + k];
+            put(r, " i%u@%zu+%zu-%zu", it->number, it->marker_start,
+                it->marker_len, it->end);
+        }
+    }
+    put(r, "\n");
+    return 0;
+}
+
+/* Feed `text` to the segmenter and to the reference, `chunk` bytes at a
+ * time (0: in one piece), comparing their scan state after each feed. */
+static void compare(const char *text, size_t len, size_t chunk,
+                    size_t max_bytes)
+{
+    static record fast, ref;
+    fast.len = ref.len = 0;
+    zc_segmenter *a =
+        zc_segmenter_new(&zc_default_mem, max_bytes, 0, on_group, &fast);
+    zc_segmenter *b =
+        ref_segmenter_new(&zc_default_mem, max_bytes, 0, on_group, &ref);
+    assert_non_null(a);
+    assert_non_null(b);
+    if (!chunk)
+        chunk = len ? len : 1;
+    for (size_t i = 0; i < len; i += chunk) {
+        size_t n = len - i < chunk ? len - i : chunk;
+        assert_int_equal(zc_segmenter_feed(a, text + i, n), ZC_OK);
+        assert_int_equal(ref_segmenter_feed(b, text + i, n), ZC_OK);
+        if (a->pos != b->pos || a->prev != b->prev)
+            fail_msg("after %zu bytes (chunk %zu): pos %zu prev U+%04X, "
+                     "reference pos %zu prev U+%04X\n  %.*s",
+                     i + n, chunk, a->pos, (unsigned)a->prev, b->pos,
+                     (unsigned)b->prev, (int)len, text);
+    }
+    assert_int_equal(zc_segmenter_finish(a), ZC_OK);
+    assert_int_equal(ref_segmenter_finish(b), ZC_OK);
+    assert_int_equal(a->pos, b->pos);
+    assert_int_equal(a->prev, b->prev);
+    fast.out[fast.len] = ref.out[ref.len] = '\0';
+    if (strcmp(fast.out, ref.out) != 0)
+        fail_msg("chunk %zu, max_bytes %zu:\n  %.*s\nfast:\n%s\nreference:\n%s",
+                 chunk, max_bytes, (int)len, text, fast.out, ref.out);
+    zc_segmenter_free(a);
+    ref_segmenter_free(b);
+}
+
+/* What documents are made of.  Han runs come from `han` below. */
+static const char *const pieces[] = {
+    /* markers */
+    "一、", "二、", "三、", "十二、", "一.", "二．", "（一）", "（二）",
+    "(三)", "（ 四 ）", "(1)", "（2）", "1.", "2.", "3．", "1、", "2)",
+    "3）", "①", "②", "⑴", "⑵", "第一章", "第二章", "第一节", "第二节",
+    "第一条", "第二条", "第三条", "第一部分", "第二部分", "第十条规定",
+    "第(一)项",
+    /* run-in items and characters markers start with */
+    "一是", "二是", "三是", "首先", "其次", "再次", "最后", "一", "二", "十",
+    "百", "千", "零", "两", "第", "首", "其", "再", "最",
+    /* boundaries and other punctuation */
+    "，", ",", "、", "。", "：", ":", "；", ";", "！", "!", "？", "?", "）",
+    ")", "（", "(", "〕", "〔", "】", "【", "]", "[", "］", "|", "“", "”",
+    "《", "》", "．", ".", "%", "％", "\n", "\n\n", " ", "  ", "\t", "　",
+    "\xC2\xA0", "\xE2\x80\x83", "\xE2\x80\x8B", "\xE2\x80\xAF",
+    "\xEF\xBB\xBF", "\r",
+    /* digits, Latin, other lengths of UTF-8 */
+    "2019", "3.0", "10%", "1.5", "abc", "Z", "é", "\xF0\x9F\x98\x80",
+    "\xE3\x80\x80", "附件：", "附件", "总则",
+};
+
+/* Han characters no marker starts with, 3 bytes each, lead bytes E4-E9
+ * and one above U+9FFF (U+E000-EFFF, private use) */
+static const char *const han[] = {
+    "政", "府", "工", "作", "加", "强", "的", "法", "治", "建", "设",
+    "\xEE\x80\x80",
+};
+
+static uint32_t rng_state;
+
+static uint32_t rng(void)
+{
+    rng_state = rng_state * 1664525u + 1013904223u;
+    return rng_state >> 8;
+}
+
+static size_t make_document(char *buf, size_t cap)
+{
+    size_t len = 0, n = rng() % 60;
+    for (size_t i = 0; i < n; i++) {
+        const char *p;
+        char run[200];
+        if (rng() % 2) {
+            /* a Han run of 0-40 characters */
+            size_t k = rng() % 41, r = 0;
+            for (size_t j = 0; j < k; j++) {
+                memcpy(run + r, han[rng() % (sizeof han / sizeof han[0])], 3);
+                r += 3;
+            }
+            run[r] = '\0';
+            p = run;
+        } else {
+            p = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+        }
+        size_t l = strlen(p);
+        if (len + l >= cap)
+            break;
+        memcpy(buf + len, p, l);
+        len += l;
+    }
+    return len;
+}
+
+static void random_documents(void **state)
+{
+    (void)state;
+    static char doc[4096];
+    rng_state = 6;
+    for (int d = 0; d < 3000; d++) {
+        size_t len = make_document(doc, sizeof doc);
+        static const size_t chunks[] = {0, 1, 3, 17};
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            compare(doc, len, chunks[c], 0);
+            if (c == 0 || c == 3)
+                compare(doc, len, chunks[c], 200); /* cut groups */
+        }
+    }
+}
+
+/* A marker, 第 or a boundary at every offset of a 16-byte block, after
+ * and before Han runs that end at every offset too. */
+static void every_offset(void **state)
+{
+    (void)state;
+    static const char *const probes[] = {
+        "。一、", "（一）", "第二章", "，一是", "、二是", "\n1.", "：首先",
+        "。第一条", ")(二)", " 其次", "。\xEE\x80\x80", "|最后",
+    };
+    char doc[1024];
+    for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+        for (size_t k = 0; k < 16 * 8; k++) {
+            /* k % 16 one-byte characters, then k / 16 Han ones */
+            size_t len = k % 16;
+            memset(doc, 'x', len);
+            for (size_t j = 0; j < k / 16; j++) {
+                memcpy(doc + len, "政", 3);
+                len += 3;
+            }
+            size_t l = strlen(probes[p]);
+            memcpy(doc + len, probes[p], l);
+            len += l;
+            for (size_t j = 0; j < 30; j++) {
+                memcpy(doc + len, j % 7 ? "府" : "，", 3);
+                len += 3;
+            }
+            for (size_t chunk = 0; chunk <= 5; chunk++)
+                compare(doc, len, chunk, 0);
+        }
+    }
+}
+
+/* han_run() (SSE2) against its scalar twin on random valid UTF-8 made of
+ * Han characters, 第, its look-alikes (E7 AC xx, xx AC AC) and characters
+ * of other lengths and lead bytes, at every start. */
+static void han_run_twins(void **state)
+{
+    (void)state;
+    static const char *const chars[] = {
+        "政", "府", "第", "\xE7\xAC\xAB", "\xE6\xAC\xAC", "\xE4\xB8\x80",
+        "\xEE\xBF\xBF", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xE2\x80\x9C",
+        "\xE9\xBF\xBF", "a", "\n", "\xC3\xA9", "\xF0\x9F\x98\x80",
+    };
+    char buf[64 + HAN_RUN_NEED];
+    rng_state = 42;
+    for (int t = 0; t < 20000; t++) {
+        size_t len = 0;
+        while (len < 64) {
+            size_t w = rng() % 16;
+            /* mostly Han, so runs get long */
+            const char *c = w < 8 ? chars[w % 2]
+                                  : chars[rng() % (sizeof chars /
+                                                   sizeof chars[0])];
+            size_t l = strlen(c);
+            memcpy(buf + len, c, l);
+            len += l;
+        }
+        memset(buf + len, 0, sizeof buf - len);
+        for (size_t i = 0; i + HAN_RUN_NEED <= len;) {
+            size_t fast = han_run(buf + i), slow = han_run_scalar(buf + i);
+            if (fast != slow)
+                fail_msg("han_run %zu, han_run_scalar %zu at %zu", fast,
+                         slow, i);
+            i += (size_t)zc_utf8_len((unsigned char)buf[i]);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(han_run_twins),
+        cmocka_unit_test(every_offset),
+        cmocka_unit_test(random_documents),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
