@@ -407,8 +407,11 @@ bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
         for (size_t p = 0; p + ln <= len; p++) {
             if (memcmp(t + p, lit, ln))
                 continue;
+            size_t end = ru->anchor_behind
+                             ? zc_anchor_window_end(t, len, p + ln)
+                             : p;
             if (zc_anchor_window_start(t, p, ru->reach, 0) <= start &&
-                start <= zc_anchor_window_end(t, len, p + ln))
+                start <= end)
                 return true;
         }
     }

@@ -516,6 +516,9 @@ typedef struct zc_rule {
     uint16_t *anchors;
     size_t n_anchors;
     unsigned reach;
+    /* the anchor may lie before the match, in a look-behind: windows run
+     * on to the anchor's end (else they end where the anchor starts) */
+    bool anchor_behind;
     uint64_t anchor_bits[ZC_MAX_ANCHORS / 64]; /* the same, as a set */
 } zc_rule;
 
@@ -562,7 +565,8 @@ size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
                        uint32_t *at, size_t nat);
 /* Where a window ending at an anchor found at `pos` begins (no earlier
  * than `floor`: callers that need no more save the walk back); where it
- * ends for an anchor ending at `end`. */
+ * ends for an anchor ending at `end` (of a rule with anchor_behind; the
+ * others' windows end at the anchor's start). */
 size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
                               size_t floor);
 size_t zc_anchor_window_end(const char *t, size_t len, size_t end);

@@ -524,7 +524,8 @@ static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
         *h = m->rhit_at[ri];
     for (; *h < m->rhit_at[ri + 1]; (*h)++) {
         const zc_anchor_hit *x = &m->hits[m->rhit[*h]];
-        size_t e = zc_anchor_window_end(t, len, x->end);
+        size_t e = ru->anchor_behind ? zc_anchor_window_end(t, len, x->end)
+                                     : x->pos;
         if (e < off)
             continue;
         if (!have) { /* (the search starts at off anyway) */

@@ -548,9 +548,10 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
     if (!L->pat_len)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s' has no pattern", ru->name);
-    if (ru->reach && !ru->n_anchors)
+    if ((ru->reach || ru->anchor_behind) && !ru->n_anchors)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
-                       "rule '%s': 'reach:' without 'anchor:'", ru->name);
+                       "rule '%s': '%s:' without 'anchor:'", ru->name,
+                       ru->reach ? "reach" : "anchor-behind");
     zc_status st;
     /* the matcher bounds where a match may start with an offset limit
      * (anchor windows, anchored word-class lookups: PCRE2_ANCHORED at
@@ -836,6 +837,9 @@ static zc_status set_attr(loader *L, unsigned line, const char *key,
         long n = strtol(v, &end, 10);
         ru->reach = n >= 0 && n <= 4096 ? (unsigned)n : 0;
         ok = end != v && *end == '\0' && n >= 0 && n <= 4096 ? v : NULL;
+    } else if (!strcmp(key, "anchor-behind")) {
+        ru->anchor_behind = !strcmp(v, "yes");
+        ok = ru->anchor_behind ? v : NULL;
     } else if (!strcmp(key, "when")) {
         ru->table_only = !strcmp(v, "table");
         ok = ru->table_only ? v : NULL;
