@@ -473,6 +473,31 @@ static bool reserve_marks(zc_fold *f, size_t more)
 
 static const uint64_t no_marks[65536 / 64];
 
+/* Are the 15 bytes at s five 3-byte characters with lead bytes E4-E9
+ * (U+4000-9FFF)?  (16 bytes must be readable.)  Without SSE2: no, and
+ * the loop below takes them one at a time. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline bool five_ideographs(const unsigned char *s)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* as signed bytes: E4-E9 are -28 to -23, 80-BF below -64 */
+    unsigned lead = (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
+                      _mm_cmplt_epi8(x, _mm_set1_epi8(-22))));
+    unsigned cont = (unsigned)_mm_movemask_epi8(
+        _mm_cmplt_epi8(x, _mm_set1_epi8(-64)));
+    return (lead & 0x7FFF) == 0x1249 && (cont & 0x7FFF) == 0x6DB6;
+}
+#else
+static inline bool five_ideographs(const unsigned char *s)
+{
+    (void)s;
+    return false;
+}
+#endif
+
 /* The run of characters from u[i] on (starting before lim) that fold to
  * themselves: ASCII (but a '(' right after a Han character may open a
  * gloss), ideographs that are not traditional, CJK punctuation such as
@@ -487,6 +512,28 @@ static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
     size_t nm = f->nmarks, j = i;
     bool h = *han;
     while (j < lim) {
+        /* five ideographs U+4E00-9FFF in a row (most of a notice): the
+         * block test vouches for their bytes, so each costs only its
+         * two bitmap tests */
+        if (lim - j >= 16 && five_ideographs(u + j)) {
+            size_t q = j, e = j + 15;
+            for (; q < e; q += 3) {
+                uint32_t cp = (uint32_t)(u[q] & 0x0F) << 12 |
+                              (uint32_t)(u[q + 1] & 0x3F) << 6 |
+                              (u[q + 2] & 0x3F);
+                uint32_t k = cp - T2S_LO;
+                if ((t2s_bits[k / 64] >> (k % 64)) & 1)
+                    break; /* traditional */
+                marks[nm] = (uint32_t)q + delta;
+                nm += (mark[cp / 64] >> (cp % 64)) & 1;
+            }
+            if (q > j)
+                h = true;
+            j = q;
+            if (q < e)
+                break;
+            continue;
+        }
         unsigned c = u[j];
         if (c < 0x80) {
             if (c == '(' && h)

@@ -215,6 +215,41 @@ static void anchors_sift_keeps_hits(void **state)
     zc_anchors_free(a);
 }
 
+/* The fold takes five ideographs at a time where it can: a traditional
+ * character at any place in or around such a block is still folded, and
+ * the marks are the same as noted one character at a time. */
+static void fold_blocks_of_ideographs(void **state)
+{
+    (void)state;
+    uint64_t mark[65536 / 64] = {0};
+    mark[0x653F / 64] |= (uint64_t)1 << (0x653F % 64); /* 政 */
+    static const char *const base[] = {"政", "府", "建", "设", "工", "作"};
+    for (size_t at = 0; at < 24; at++) {
+        for (size_t len = at + 1; len < 26; len += 5) {
+            char src[256] = "", want[256] = "";
+            size_t marks_want[32], nw = 0, wlen = 0;
+            for (size_t k = 0; k < len; k++) {
+                const char *c = k == at ? "牽" : base[(k * 7 + at) % 6];
+                strcat(src, c);
+                const char *w = k == at ? "牵" : c;
+                if (!strcmp(w, "政"))
+                    marks_want[nw++] = wlen;
+                strcat(want, w);
+                wlen += strlen(w);
+            }
+            zc_fold f;
+            zc_fold_init(&f, NULL);
+            f.mark = mark;
+            assert_true(zc_fold_text(&f, src, strlen(src)));
+            assert_string_equal(f.text, want);
+            assert_int_equal(f.nmarks, nw);
+            for (size_t k = 0; k < nw; k++)
+                assert_int_equal(f.marks[k], marks_want[k]);
+            zc_fold_free(&f);
+        }
+    }
+}
+
 static void fold_keeps_circled_and_brackets(void **state)
 {
     (void)state;
@@ -487,6 +522,7 @@ int main(void)
         cmocka_unit_test(anchors_found_and_windows),
         cmocka_unit_test(window_start_blocks_agree),
         cmocka_unit_test(anchors_sift_keeps_hits),
+        cmocka_unit_test(fold_blocks_of_ideographs),
         cmocka_unit_test(fold_keeps_circled_and_brackets),
         cmocka_unit_test(fold_traditional_and_pinyin),
         cmocka_unit_test(fold_spaces),
