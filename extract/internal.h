@@ -118,7 +118,15 @@ static inline int zc_utf8_decode(const char *str, size_t n, uint32_t *cp)
 }
 
 /* Start of the character that ends just before s[i] (s[0..i) valid). */
-size_t zc_utf8_prev(const char *s, size_t i);
+static inline size_t zc_utf8_prev(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80 && i - j < 4)
+        j--;
+    return j;
+}
 /* Length of the longest valid UTF-8 prefix of s[0..n) (no overlongs,
  * surrogates or code points past U+10FFFF). */
 size_t zc_utf8_valid_prefix(const char *s, size_t n);

@@ -5,16 +5,6 @@
 
 #include <string.h>
 
-size_t zc_utf8_prev(const char *s, size_t i)
-{
-    if (i == 0)
-        return 0;
-    size_t j = i - 1;
-    while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80 && i - j < 4)
-        j--;
-    return j;
-}
-
 int zc_utf8_encode(uint32_t cp, char out[4])
 {
     if (cp < 0x80) {
