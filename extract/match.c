@@ -55,21 +55,60 @@ typedef struct item_pos {
     size_t node, start, index;
 } item_pos;
 
-/* Sorting without a context pointer (qsort has none): the keys are copied
- * next to the index they order.  k[0] sorts first; `index` last keeps
- * every sort stable. */
+/* Sort keys: copied next to the index they order.  k[0] sorts first;
+ * `index` last makes every key distinct, so the order is the one and only
+ * sorted order (stable, whatever the algorithm). */
 typedef struct sort_key {
     size_t k[4];
     size_t index;
 } sort_key;
 
-static int key_cmp(const void *pa, const void *pb)
+static inline bool key_less(const sort_key *a, const sort_key *b)
 {
-    const sort_key *a = pa, *b = pb;
     for (int i = 0; i < 4; i++)
         if (a->k[i] != b->k[i])
-            return a->k[i] < b->k[i] ? -1 : 1;
-    return a->index < b->index ? -1 : a->index > b->index;
+            return a->k[i] < b->k[i];
+    return a->index < b->index;
+}
+
+/* Sort keys[0..n), with tmp room for n more: runs of 8 by insertion,
+ * then merged bottom-up.  The keys mostly come in sorted runs (each
+ * rule's candidates in text order), so runs already in order are copied,
+ * not merged.  (qsort's comparison callback was most of the time.) */
+static void sort_keys(sort_key *keys, sort_key *tmp, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += 8) {
+        size_t hi = n - lo < 8 ? n : lo + 8;
+        for (size_t i = lo + 1; i < hi; i++) {
+            sort_key x = keys[i];
+            size_t j = i;
+            for (; j > lo && key_less(&x, &keys[j - 1]); j--)
+                keys[j] = keys[j - 1];
+            keys[j] = x;
+        }
+    }
+    sort_key *a = keys, *b = tmp;
+    for (size_t w = 8; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = n - lo < w ? n : lo + w;
+            size_t hi = n - lo < 2 * w ? n : lo + 2 * w;
+            if (mid == hi || !key_less(&a[mid], &a[mid - 1])) {
+                memcpy(b + lo, a + lo, (hi - lo) * sizeof *a);
+                continue;
+            }
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                b[o++] = key_less(&a[j], &a[i]) ? a[j++] : a[i++];
+            memcpy(b + o, a + i, (mid - i) * sizeof *a);
+            o += mid - i;
+            memcpy(b + o, a + j, (hi - j) * sizeof *a);
+        }
+        sort_key *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != keys)
+        memcpy(keys, a, n * sizeof *a);
 }
 
 struct zc_matcher {
@@ -104,6 +143,8 @@ struct zc_matcher {
     size_t cap_order;
     sort_key *keys;       /* scratch for the sorts below               */
     size_t cap_keys;
+    sort_key *keys_tmp;   /* and room for sort_keys() to merge into    */
+    size_t cap_keys_tmp;
     cand *c2;             /* scratch for reordering candidates         */
     size_t capc2;
     unsigned char *masks; /* per folded byte: bit f set = masked for f */
@@ -251,6 +292,7 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->taken);
     zc_free(mem, m->order);
     zc_free(mem, m->keys);
+    zc_free(mem, m->keys_tmp);
     zc_free(mem, m->c2);
     zc_free(mem, m->masks);
     zc_free(mem, m->ar);
@@ -694,7 +736,8 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         m->order[k++] = i;
     }
     /* best first: priority (high), length (long), start, rule order */
-    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, k + 1))
+    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, k + 1) ||
+        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, k + 1))
         return ZC_ERR_NOMEM;
     for (size_t i = 0; i < k; i++) {
         const cand *c = &m->c[m->order[i]];
@@ -706,7 +749,7 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         sk->index = m->order[i];
     }
     if (k > 1)
-        qsort(m->keys, k, sizeof *m->keys, key_cmp);
+        sort_keys(m->keys, m->keys_tmp, k);
     for (size_t i = 0; i < k; i++)
         m->order[i] = m->keys[i].index;
     memset(m->taken, 0, m->fold.len + 1);
@@ -731,7 +774,7 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         sk->index = m->order[i];
     }
     if (kept > 1)
-        qsort(m->keys, kept, sizeof *m->keys, key_cmp);
+        sort_keys(m->keys, m->keys_tmp, kept);
     for (size_t i = 0; i < kept; i++)
         m->order[i] = m->keys[i].index;
     *n = kept;
@@ -1794,6 +1837,7 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
     /* events (conventions, headers) must be in text order; stable, so
      * rules keep their file order at one position */
     if (!ZC_GROW(m->mem, m->keys, m->cap_keys, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, m->nc + 1) ||
         !ZC_GROW(m->mem, m->c2, m->capc2, m->nc + 1))
         return ZC_ERR_NOMEM;
     for (size_t i = 0; i < m->nc; i++) {
@@ -1803,7 +1847,7 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         m->keys[i].index = i;
     }
     if (m->nc > 1)
-        qsort(m->keys, m->nc, sizeof *m->keys, key_cmp);
+        sort_keys(m->keys, m->keys_tmp, m->nc);
     for (size_t i = 0; i < m->nc; i++)
         m->c2[i] = m->c[m->keys[i].index];
     {
