@@ -473,13 +473,13 @@ static bool reserve_marks(zc_fold *f, size_t more)
 
 static const uint64_t no_marks[65536 / 64];
 
-/* Are the 15 bytes at s five 3-byte characters with lead bytes E4-E9
- * (U+4000-9FFF)?  (16 bytes must be readable.)  Without SSE2: no, and
- * the loop below takes them one at a time. */
+/* How many 3-byte characters with lead bytes E4-E9 (U+4000-9FFF) the
+ * 16 bytes at s begin with, up to five.  Without SSE2: none, and the
+ * loop below takes them one at a time. */
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-static inline bool five_ideographs(const unsigned char *s)
+static inline unsigned ideographs_at(const unsigned char *s)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
     /* as signed bytes: E4-E9 are -28 to -23, 80-BF below -64 */
@@ -488,13 +488,18 @@ static inline bool five_ideographs(const unsigned char *s)
                       _mm_cmplt_epi8(x, _mm_set1_epi8(-22))));
     unsigned cont = (unsigned)_mm_movemask_epi8(
         _mm_cmplt_epi8(x, _mm_set1_epi8(-64)));
-    return (lead & 0x7FFF) == 0x1249 && (cont & 0x7FFF) == 0x6DB6;
+    /* bit p: a lead at p followed by two continuation bytes */
+    unsigned whole = lead & (cont >> 1) & (cont >> 2);
+    unsigned k = 0;
+    while (k < 5 && (whole >> (3 * k) & 1))
+        k++;
+    return k;
 }
 #else
-static inline bool five_ideographs(const unsigned char *s)
+static inline unsigned ideographs_at(const unsigned char *s)
 {
     (void)s;
-    return false;
+    return 0;
 }
 #endif
 
@@ -512,11 +517,12 @@ static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
     size_t nm = f->nmarks, j = i;
     bool h = *han;
     while (j < lim) {
-        /* five ideographs U+4E00-9FFF in a row (most of a notice): the
-         * block test vouches for their bytes, so each costs only its
-         * two bitmap tests */
-        if (lim - j >= 16 && five_ideographs(u + j)) {
-            size_t q = j, e = j + 15;
+        /* ideographs U+4E00-9FFF in a row (most of a notice): the block
+         * test vouches for their bytes, so each costs only its two
+         * bitmap tests */
+        unsigned run = lim - j >= 16 ? ideographs_at(u + j) : 0;
+        if (run) {
+            size_t q = j, e = j + 3 * run;
             for (; q < e; q += 3) {
                 uint32_t cp = (uint32_t)(u[q] & 0x0F) << 12 |
                               (uint32_t)(u[q + 1] & 0x3F) << 6 |
