@@ -528,8 +528,9 @@ static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
                               (uint32_t)(u[q + 1] & 0x3F) << 6 |
                               (u[q + 2] & 0x3F);
                 uint32_t k = cp - T2S_LO;
-                if ((t2s_bits[k / 64] >> (k % 64)) & 1)
-                    break; /* traditional */
+                if (k >= T2S_HI - T2S_LO || /* U+4000-4DFF: not here */
+                    (t2s_bits[k / 64] >> (k % 64)) & 1) /* traditional */
+                    break;
                 marks[nm] = (uint32_t)q + delta;
                 nm += (mark[cp / 64] >> (cp % 64)) & 1;
             }
