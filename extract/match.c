@@ -137,7 +137,8 @@ struct zc_matcher {
 
     cand *c;
     size_t nc, capc;
-    unsigned char *taken; /* per folded byte, while picking survivors */
+    /* per folded byte, while picking survivors; all zero between picks */
+    unsigned char *taken;
     size_t cap_taken;
     size_t *order;
     size_t cap_order;
@@ -148,7 +149,8 @@ struct zc_matcher {
     cand *c2;             /* scratch for reordering candidates         */
     size_t capc2;
     unsigned char *masks; /* per folded byte: bit f set = masked for f */
-    size_t cap_masks;
+    size_t cap_masks;     /* (zero where no mask is, unless masks_dirty: */
+    bool masks_dirty;     /*  a run ended before clearing its masks)     */
 
     /* results of the current group */
     asg_rec *ar;
@@ -692,21 +694,56 @@ static size_t node_of(const zc_group *g, size_t a, size_t b)
 
 /* ---- picking survivors ----------------------------------------------- */
 
+/* Grow a per-byte buffer to `need`, the new bytes zero: such buffers are
+ * cleared where they were written, not whole (a group is up to a
+ * megabyte; what is marked in it, a few spans). */
+static bool grow_zeroed(const zc_mem *mem, unsigned char **p, size_t *cap,
+                        size_t need)
+{
+    size_t old = *cap;
+    if (!ZC_GROW(mem, *p, *cap, need))
+        return false;
+    if (*cap > old)
+        memset(*p + old, 0, *cap - old);
+    return true;
+}
+
+static bool is_mask(const cand *k)
+{
+    return k->rule->field == ZC_FIELD_MASK && k->rule->type == ZC_RT_ITEM;
+}
+
 /* Mark, per folded byte, the fields each mask candidate (文号, 《title》)
  * hides from: one pass over the masks instead of one per candidate. */
 static zc_status build_masks(zc_matcher *m)
 {
-    if (!ZC_GROW(m->mem, m->masks, m->cap_masks, m->fold.len + 1))
+    if (m->masks_dirty) {
+        memset(m->masks, 0, m->cap_masks);
+        m->masks_dirty = false;
+    }
+    if (!grow_zeroed(m->mem, &m->masks, &m->cap_masks, m->fold.len + 1))
         return ZC_ERR_NOMEM;
-    memset(m->masks, 0, m->fold.len + 1);
     for (size_t i = 0; i < m->nc; i++) {
         const cand *k = &m->c[i];
-        if (k->rule->field != ZC_FIELD_MASK || k->rule->type != ZC_RT_ITEM)
+        if (!is_mask(k))
             continue;
+        m->masks_dirty = true;
         for (size_t b = k->s; b < k->e && b < m->fold.len; b++)
             m->masks[b] |= (unsigned char)k->rule->mask_fields;
     }
     return ZC_OK;
+}
+
+/* Undo build_masks() once the picks are done. */
+static void clear_masks(zc_matcher *m)
+{
+    for (size_t i = 0; i < m->nc; i++) {
+        const cand *k = &m->c[i];
+        if (is_mask(k) && k->s < m->fold.len)
+            memset(m->masks + k->s, 0,
+                   (k->e < m->fold.len ? k->e : m->fold.len) - k->s);
+    }
+    m->masks_dirty = false;
 }
 
 static bool masked(const zc_matcher *m, const cand *c, zc_field f)
@@ -723,7 +760,7 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
 {
     size_t k = 0;
     if (!ZC_GROW(m->mem, m->order, m->cap_order, m->nc + 1) ||
-        !ZC_GROW(m->mem, m->taken, m->cap_taken, m->fold.len + 1))
+        !grow_zeroed(m->mem, &m->taken, &m->cap_taken, m->fold.len + 1))
         return ZC_ERR_NOMEM;
     for (size_t i = 0; i < m->nc; i++) {
         const cand *c = &m->c[i];
@@ -752,7 +789,6 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
         sort_keys(m->keys, m->keys_tmp, k);
     for (size_t i = 0; i < k; i++)
         m->order[i] = m->keys[i].index;
-    memset(m->taken, 0, m->fold.len + 1);
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
         const cand *c = &m->c[m->order[i]];
@@ -766,6 +802,10 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
             continue;
         memset(m->taken + c->s, 1, c->e - c->s);
         m->order[kept++] = m->order[i];
+    }
+    for (size_t i = 0; i < kept; i++) { /* all zero again */
+        const cand *c = &m->c[m->order[i]];
+        memset(m->taken + c->s, 0, c->e - c->s);
     }
     for (size_t i = 0; i < kept; i++) { /* text order */
         sort_key *sk = &m->keys[i];
@@ -1875,6 +1915,7 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
                n_targets);
     if ((st = do_quantities(m)) != ZC_OK)
         return st;
+    clear_masks(m);
     size_t nqt = m->nqt;
     DISTRIBUTE(m, m->qt, nqt, m->qt_out, m->capqt_out, out, quantities,
                n_quantities);
