@@ -524,15 +524,16 @@ static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
         if (run) {
             size_t q = j, e = j + 3 * run;
             for (; q < e; q += 3) {
-                uint32_t cp = (uint32_t)(u[q] & 0x0F) << 12 |
-                              (uint32_t)(u[q + 1] & 0x3F) << 6 |
-                              (u[q + 2] & 0x3F);
-                uint32_t k = cp - T2S_LO;
-                if (k >= T2S_HI - T2S_LO || /* U+4000-4DFF: not here */
-                    (t2s_bits[k / 64] >> (k % 64)) & 1) /* traditional */
+                /* the bitmaps' word (cp / 64) and bit (cp % 64), from
+                 * the bytes: no need for cp itself */
+                uint32_t w = (uint32_t)(u[q] & 0x0F) << 6 | (u[q + 1] & 0x3F);
+                unsigned bit = u[q + 2] & 0x3F;
+                uint32_t tw = w - T2S_LO / 64;
+                if (tw >= (T2S_HI - T2S_LO) / 64 || /* U+4000-4DFF */
+                    (t2s_bits[tw] >> bit) & 1)       /* traditional */
                     break;
                 marks[nm] = (uint32_t)q + delta;
-                nm += (mark[cp / 64] >> (cp % 64)) & 1;
+                nm += (mark[w] >> bit) & 1;
             }
             if (q > j)
                 h = true;
