@@ -558,8 +558,13 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
 /* The next window of ru's anchors that ends at or after `off`, merged
  * with the windows overlapping it: matches may start in [*ws, *we].
  * *h walks the rule's hits (m->rhit); false when no window is left. */
+typedef struct gap {
+    size_t h, ws; /* hit h's window starts at ws (h SIZE_MAX: none known) */
+} gap;
+
 static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
-                        size_t *h, size_t off, size_t *ws, size_t *we)
+                        size_t *h, size_t off, size_t *ws, size_t *we,
+                        gap *g)
 {
     const char *t = m->fold.text;
     size_t len = m->fold.len;
@@ -575,16 +580,24 @@ static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
         if (!have) { /* (the search starts at off anyway) */
             /* reach characters are at least reach bytes: a window
              * starting that close to off starts at off */
-            *ws = x->pos <= off + ru->reach
-                      ? off
-                      : zc_anchor_window_start(t, x->pos, ru->reach, off);
+            if (g->h == *h) /* found where the last window ended */
+                *ws = g->ws > off ? g->ws : off;
+            else
+                *ws = x->pos <= off + ru->reach
+                          ? off
+                          : zc_anchor_window_start(t, x->pos, ru->reach, off);
             *we = e;
             have = true;
             continue;
         }
-        if (x->pos > *we + ru->reach &&
-            zc_anchor_window_start(t, x->pos, ru->reach, *we) > *we)
-            break; /* a gap: this one opens the next window */
+        if (x->pos > *we + ru->reach) {
+            size_t s = zc_anchor_window_start(t, x->pos, ru->reach, *we);
+            if (s > *we) { /* a gap: this one opens the next window */
+                g->h = *h;
+                g->ws = s;
+                break;
+            }
+        }
         if (e > *we)
             *we = e;
     }
@@ -600,12 +613,13 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
     size_t first = m->nc, off = 0, len = m->fold.len;
     bool windowed = ru->n_anchors && !m->scan_all;
     size_t h = 0, ws = 0, we = 0;
+    gap g = {SIZE_MAX, 0};
     bool open = false; /* a window is being searched */
     while (off <= len) {
         int rc;
         if (windowed) {
             if ((!open || off > we) &&
-                !next_window(m, ru, ri, &h, off, &ws, &we))
+                !next_window(m, ru, ri, &h, off, &ws, &we, &g))
                 break;
             open = true;
             if (off < ws)
