@@ -742,8 +742,11 @@ static zc_status build_masks(zc_matcher *m)
         if (!is_mask(k))
             continue;
         m->masks_dirty = true;
-        for (size_t b = k->s; b < k->e && b < m->fold.len; b++)
-            m->masks[b] |= (unsigned char)k->rule->mask_fields;
+        /* (bounds in locals: the stores could alias them otherwise) */
+        unsigned char *mk = m->masks, bits = (unsigned char)k->rule->mask_fields;
+        size_t e = k->e < m->fold.len ? k->e : m->fold.len;
+        for (size_t b = k->s; b < e; b++)
+            mk[b] |= bits;
     }
     return ZC_OK;
 }
@@ -760,12 +763,27 @@ static void clear_masks(zc_matcher *m)
     m->masks_dirty = false;
 }
 
-static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+/* Has any byte of p[a..b) one of the bits in `bits`?  Eight at a time:
+ * candidates of assignments run to hundreds of bytes. */
+static bool any_bits(const unsigned char *p, size_t a, size_t b,
+                     unsigned bits)
 {
-    for (size_t b = c->s; b < c->e; b++)
-        if (m->masks[b] & (1u << f))
+    uint64_t spread = 0x0101010101010101u * (bits & 0xFF);
+    for (; b - a >= 8; a += 8) {
+        uint64_t w;
+        memcpy(&w, p + a, 8);
+        if (w & spread)
+            return true;
+    }
+    for (; a < b; a++)
+        if (p[a] & bits)
             return true;
     return false;
+}
+
+static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+{
+    return c->e > c->s && any_bits(m->masks, c->s, c->e, 1u << f);
 }
 
 /* Indices of the surviving item candidates of field f, in text order, in
@@ -806,13 +824,7 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
         const cand *c = &m->c[m->order[i]];
-        bool free_ = true;
-        for (size_t b = c->s; b < c->e; b++)
-            if (m->taken[b]) {
-                free_ = false;
-                break;
-            }
-        if (!free_)
+        if (c->e > c->s && any_bits(m->taken, c->s, c->e, 0xFF))
             continue;
         memset(m->taken + c->s, 1, c->e - c->s);
         m->order[kept++] = m->order[i];
