@@ -125,6 +125,15 @@ static bool add_head(zc_anchors *a, uint32_t cp, int32_t id)
     return true;
 }
 
+/* realloc that leaves *p as it was when it fails */
+static bool resize(const zc_mem *mem, void **p, size_t bytes)
+{
+    void *q = zc_realloc(mem, *p, bytes);
+    if (q)
+        *p = q;
+    return q != NULL;
+}
+
 int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
 {
     uint32_t cp;
@@ -140,20 +149,12 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
     if (!ZC_GROW(a->mem, a->lit, a->cap, a->n + 1))
         return -2;
     size_t cap = a->cap; /* the parallel arrays follow lit's capacity */
-    uint16_t *len = zc_realloc(a->mem, a->len, cap * sizeof *len);
-    if (len)
-        a->len = len;
-    int32_t *next = zc_realloc(a->mem, a->next, cap * sizeof *next);
-    if (next)
-        a->next = next;
-    uint64_t *word = zc_realloc(a->mem, a->word, cap * sizeof *word);
-    if (word)
-        a->word = word;
-    uint64_t *wmask = zc_realloc(a->mem, a->wmask, cap * sizeof *wmask);
-    if (wmask)
-        a->wmask = wmask;
-    char *copy = zc_strndup(a->mem, s, n);
-    if (!len || !next || !word || !wmask || !copy) {
+    char *copy = NULL;
+    if (!resize(a->mem, (void **)&a->len, cap * sizeof *a->len) ||
+        !resize(a->mem, (void **)&a->next, cap * sizeof *a->next) ||
+        !resize(a->mem, (void **)&a->word, cap * sizeof *a->word) ||
+        !resize(a->mem, (void **)&a->wmask, cap * sizeof *a->wmask) ||
+        !(copy = zc_strndup(a->mem, s, n))) {
         zc_free(a->mem, copy);
         return -2;
     }
