@@ -348,6 +348,20 @@ static int pair_warning(const zc_warning *wn, void *ud)
            x->fresh.warning(wn, x->fresh.ud);
 }
 
+/* The writer with the cache (wc) and the one made to escape afresh (wf)
+ * freed with their parser, and what they wrote: byte for byte the same. */
+static void close_and_compare(zc_json_writer *wc, zc_json_writer *wf,
+                              zc_parser *p, memout *mc, memout *mf)
+{
+    zc_json_writer_free(wc);
+    zc_json_writer_free(wf);
+    zc_parser_free(p);
+    mo_close(mc);
+    mo_close(mf);
+    assert_int_equal(mc->len, mf->len);
+    assert_memory_equal(mc->buf, mf->buf, mc->len);
+}
+
 /* Hand-made sections: a parent, then every slice of it as a child.  The
  * parents hold escapes at both ends, an invalid byte, a character cut at
  * the end; the slices start and end inside characters and escapes. */
@@ -417,13 +431,7 @@ static void cached_text_equals_fresh_escape_by_hand(void **state)
         }
         assert_int_equal(zc_json_writer_end(wc, p, NULL), ZC_OK);
         assert_int_equal(zc_json_writer_end(wf, p, NULL), ZC_OK);
-        zc_json_writer_free(wc);
-        zc_json_writer_free(wf);
-        zc_parser_free(p);
-        mo_close(&mc);
-        mo_close(&mf);
-        assert_int_equal(mc.len, mf.len);
-        assert_memory_equal(mc.buf, mf.buf, mc.len);
+        close_and_compare(wc, wf, p, &mc, &mf);
         cJSON_Delete(parse_one(mc.buf, mc.len));
         free(mc.buf);
         free(mf.buf);
@@ -486,13 +494,7 @@ static void cached_text_equals_fresh_escape_through_the_parser(void **state)
                 assert_int_equal(zc_json_writer_end(wc, p, NULL), ZC_OK);
                 assert_int_equal(zc_json_writer_end(wf, p, NULL), ZC_OK);
             }
-            zc_json_writer_free(wc);
-            zc_json_writer_free(wf);
-            zc_parser_free(p);
-            mo_close(&mc);
-            mo_close(&mf);
-            assert_int_equal(mc.len, mf.len);
-            assert_memory_equal(mc.buf, mf.buf, mc.len);
+            close_and_compare(wc, wf, p, &mc, &mf);
             if (caps[c] == 192)
                 assert_non_null(strstr(mc.buf, "\"truncated\":true"));
             texts_are_spans(&x, mc.buf);
