@@ -412,7 +412,7 @@ bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
                              ? zc_anchor_window_end(t, len, p + ln)
                              : p;
             if (zc_anchor_window_start(t, p, ru->reach, 0) <= start &&
-                start <= end)
+                start <= end && zc_anchor_numeral_ok(ru, t, len, p, p + ln))
                 return true;
         }
     }
@@ -422,4 +422,84 @@ bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
 const char *zc_anchors_literal(const zc_anchors *a, size_t id)
 {
     return a->lit[id];
+}
+
+/* ---- numerals near an anchor (rules' `numeral:`) --------------------------- */
+
+bool zc_is_numeral(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: /* 〇 零 一 二 */
+    case 0x4E09: case 0x56DB: case 0x4E94: case 0x516D: /* 三 四 五 六 */
+    case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: /* 七 八 九 十 */
+    case 0x767E: case 0x5343: case 0x4E24:              /* 百 千 两    */
+        return true;
+    default:
+        return cp >= '0' && cp <= '9';
+    }
+}
+
+/* Is the character of n bytes at u a numeral (and not a blank)?  1 for
+ * a numeral, 0 for another character, -1 for a blank (not counted).  A
+ * 3-byte character is read from its bytes: most of what is looked at. */
+static inline int numeral_at(const unsigned char *u, size_t n)
+{
+    if (n == 1)
+        return (unsigned)(u[0] - '0') < 10u ? 1 : blank((char)u[0]) ? -1 : 0;
+    uint32_t cp;
+    if (n == 3)
+        cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+             (u[2] & 0x3F);
+    else if (!zc_utf8_decode((const char *)u, n, &cp))
+        return 0;
+    return zc_is_numeral(cp);
+}
+
+void zc_numerals_around(const char *t, size_t len, size_t pos, size_t end,
+                        unsigned max_before, unsigned max_after,
+                        unsigned *before, unsigned *after)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    unsigned n = 0;
+    *before = *after = 0;
+    for (size_t i = pos; i > 0 && n < max_before;) {
+        size_t j = i >= 3 && (u[i - 3] & 0xF0) == 0xE0 && u[i - 1] >= 0x80
+                       ? i - 3
+                       : zc_utf8_prev(t, i);
+        int v = numeral_at(u + j, i - j);
+        i = j;
+        if (v < 0)
+            continue;
+        n++;
+        if (v) {
+            *before = n;
+            break;
+        }
+    }
+    n = 0;
+    for (size_t i = end; i < len && n < max_after;) {
+        int l = zc_utf8_len(u[i]);
+        if (l <= 0 || (size_t)l > len - i)
+            break; /* (folded text is valid UTF-8) */
+        int v = numeral_at(u + i, (size_t)l);
+        i += (size_t)l;
+        if (v < 0)
+            continue;
+        n++;
+        if (v) {
+            *after = n;
+            break;
+        }
+    }
+}
+
+bool zc_anchor_numeral_ok(const zc_rule *ru, const char *t, size_t len,
+                          size_t pos, size_t end)
+{
+    if (!ru->numeral)
+        return true;
+    unsigned b, a;
+    zc_numerals_around(t, len, pos, end, ru->numeral_before,
+                       ru->numeral_after, &b, &a);
+    return b || a;
 }

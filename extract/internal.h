@@ -527,6 +527,11 @@ typedef struct zc_rule {
     /* the anchor may lie before the match, in a look-behind: windows run
      * on to the anchor's end (else they end where the anchor starts) */
     bool anchor_behind;
+    /* `numeral:` every match has a numeral within numeral_before
+     * characters before the anchor of its window, or numeral_after after
+     * it (0: not on that side); anchors with none open no window */
+    bool numeral;
+    unsigned numeral_before, numeral_after;
     uint64_t anchor_bits[ZC_MAX_ANCHORS / 64]; /* the same, as a set */
 } zc_rule;
 
@@ -578,8 +583,21 @@ size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
 size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
                               size_t floor);
 size_t zc_anchor_window_end(const char *t, size_t len, size_t end);
-/* Does some window of ru's anchors in t contain `start`?  (Load-time
- * check of a rule's examples; linear in len per anchor.) */
+/* Is cp a numeral: 0-9 or one of 〇零一二三四五六七八九十百千两?  And
+ * how many characters (blanks not counted) from folded offset pos back,
+ * and from `end` on, the nearest numeral is: 1 for the character right
+ * there, 0 for none within max_before / max_after. */
+bool zc_is_numeral(uint32_t cp);
+void zc_numerals_around(const char *t, size_t len, size_t pos, size_t end,
+                        unsigned max_before, unsigned max_after,
+                        unsigned *before, unsigned *after);
+/* Does the anchor at t[pos, end) pass ru's `numeral:` test?  (True for a
+ * rule without one.) */
+bool zc_anchor_numeral_ok(const zc_rule *ru, const char *t, size_t len,
+                          size_t pos, size_t end);
+/* Does some window of ru's anchors in t contain `start` (an anchor that
+ * passes the numeral test, if ru has one)?  (Load-time check of a rule's
+ * examples; linear in len per anchor.) */
 bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
                       size_t len, size_t start);
 

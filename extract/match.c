@@ -134,6 +134,13 @@ struct zc_matcher {
     uint32_t *rhit, *rhit_at, *arule, *arule_at;
     uint32_t *rcur; /* per rule: where its last may_match() stopped    */
     size_t cap_rhit;
+    /* per anchor: how far its rules with `numeral:` look for a numeral
+     * before and after it (0, 0: none has one); per arule entry: its
+     * rule's `numeral:` (0, 0: none); per hit: how far the nearest
+     * numerals are, as zc_numerals_around() says */
+    unsigned char (*anum)[2], (*arule_num)[2];
+    unsigned char (*hnum)[2];
+    size_t cap_hnum;
 
     cand *c;
     size_t nc, capc;
@@ -232,15 +239,26 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     m->rcur = zc_malloc(mem, (nr + 1) * sizeof *m->rcur);
     m->arule_at = zc_malloc(mem, (na + 1) * sizeof *m->arule_at);
     m->arule = zc_malloc(mem, (nar + 1) * sizeof *m->arule);
-    if (!m->rhit_at || !m->rcur || !m->arule_at || !m->arule)
+    m->anum = zc_malloc(mem, (na + 1) * sizeof *m->anum);
+    m->arule_num = zc_malloc(mem, (nar + 1) * sizeof *m->arule_num);
+    if (!m->rhit_at || !m->rcur || !m->arule_at || !m->arule || !m->anum ||
+        !m->arule_num)
         goto fail;
     nar = 0;
     for (size_t id = 0; id < na; id++) {
         m->arule_at[id] = (uint32_t)nar;
+        m->anum[id][0] = m->anum[id][1] = 0;
         for (size_t i = 0; i < nr; i++) {
             const zc_rule *ru = zc_rules_at(rules, i);
-            if ((ru->anchor_bits[id / 64] >> (id % 64)) & 1)
-                m->arule[nar++] = (uint32_t)i;
+            if (!((ru->anchor_bits[id / 64] >> (id % 64)) & 1))
+                continue;
+            m->arule_num[nar][0] = (unsigned char)ru->numeral_before;
+            m->arule_num[nar][1] = (unsigned char)ru->numeral_after;
+            m->arule[nar++] = (uint32_t)i;
+            if (ru->numeral_before > m->anum[id][0])
+                m->anum[id][0] = (unsigned char)ru->numeral_before;
+            if (ru->numeral_after > m->anum[id][1])
+                m->anum[id][1] = (unsigned char)ru->numeral_after;
         }
     }
     m->arule_at[na] = (uint32_t)nar;
@@ -317,6 +335,9 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->rcur);
     zc_free(mem, m->arule);
     zc_free(mem, m->arule_at);
+    zc_free(mem, m->anum);
+    zc_free(mem, m->arule_num);
+    zc_free(mem, m->hnum);
     zc_free(mem, m);
 }
 
@@ -425,7 +446,17 @@ static void warn_limit(zc_matcher *m, const zc_rule *ru, size_t off)
 
 /* ---- anchors ---------------------------------------------------------- */
 
-/* The anchors in the folded group, and each rule's share of them. */
+/* May hit k open a window of the rule of arule entry j, by its
+ * `numeral:` (rules/README.md)? */
+static bool numeral_ok(const zc_matcher *m, size_t k, uint32_t j)
+{
+    const unsigned char *lim = m->arule_num[j], *d = m->hnum[k];
+    return !(lim[0] | lim[1]) || (d[0] && d[0] <= lim[0]) ||
+           (d[1] && d[1] <= lim[1]);
+}
+
+/* The anchors in the folded group, and each rule's share of them (the
+ * hits a rule's `numeral:` rules out left out). */
 static zc_status find_anchors(zc_matcher *m)
 {
     size_t nr = zc_rules_n(m->rules);
@@ -440,12 +471,26 @@ static zc_status find_anchors(zc_matcher *m)
                          m->fold.len, m->fold.marks, m->fold.nmarks,
                          &m->hits, &m->nhits, &m->cap_hits, m->mem))
         return ZC_ERR_NOMEM;
+    if (!ZC_GROW(m->mem, m->hnum, m->cap_hnum, m->nhits + 1))
+        return ZC_ERR_NOMEM;
     size_t total = 0; /* count per rule, then place (a counting sort) */
     for (size_t k = 0; k < m->nhits; k++) {
-        uint16_t id = m->hits[k].id;
-        for (uint32_t j = m->arule_at[id]; j < m->arule_at[id + 1]; j++)
-            m->rhit_at[m->arule[j] + 1]++;
-        total += m->arule_at[id + 1] - m->arule_at[id];
+        const zc_anchor_hit *x = &m->hits[k];
+        const unsigned char *far = m->anum[x->id];
+        if (far[0] || far[1]) {
+            unsigned b, a;
+            zc_numerals_around(m->fold.text, m->fold.len, x->pos, x->end,
+                               far[0], far[1], &b, &a);
+            m->hnum[k][0] = (unsigned char)b;
+            m->hnum[k][1] = (unsigned char)a;
+        }
+        for (uint32_t j = m->arule_at[x->id]; j < m->arule_at[x->id + 1];
+             j++) {
+            if (numeral_ok(m, k, j)) {
+                m->rhit_at[m->arule[j] + 1]++;
+                total++;
+            }
+        }
     }
     if (total > UINT32_MAX)
         return ZC_ERR_LIMIT;
@@ -456,7 +501,8 @@ static zc_status find_anchors(zc_matcher *m)
     for (size_t k = 0; k < m->nhits; k++) {
         uint16_t id = m->hits[k].id;
         for (uint32_t j = m->arule_at[id]; j < m->arule_at[id + 1]; j++)
-            m->rhit[m->rhit_at[m->arule[j]]++] = (uint32_t)k;
+            if (numeral_ok(m, k, j))
+                m->rhit[m->rhit_at[m->arule[j]]++] = (uint32_t)k;
     }
     for (size_t i = nr; i > 0; i--) /* placing moved each start on */
         m->rhit_at[i] = m->rhit_at[i - 1];

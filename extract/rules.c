@@ -548,10 +548,12 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
     if (!L->pat_len)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s' has no pattern", ru->name);
-    if ((ru->reach || ru->anchor_behind) && !ru->n_anchors)
+    if ((ru->reach || ru->anchor_behind || ru->numeral) && !ru->n_anchors)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
                        "rule '%s': '%s:' without 'anchor:'", ru->name,
-                       ru->reach ? "reach" : "anchor-behind");
+                       ru->reach           ? "reach"
+                       : ru->anchor_behind ? "anchor-behind"
+                                           : "numeral");
     zc_status st;
     /* the matcher bounds where a match may start with an offset limit
      * (anchor windows, anchored word-class lookups: PCRE2_ANCHORED at
@@ -661,8 +663,11 @@ static zc_status check_examples(loader *L, size_t first)
             if (ok == -3)
                 return fail_at(L, ZC_ERR_RULE, ex->line, 1,
                                "rule '%s': the match '%s' does not start "
-                               "within 'reach: %u' characters of an anchor",
-                               ru->name, ex->expect, ru->reach);
+                               "within 'reach: %u' characters of an anchor%s",
+                               ru->name, ex->expect, ru->reach,
+                               ru->numeral ? " with a numeral as near as "
+                                             "'numeral:' says"
+                                           : "");
             if (ok == 1)
                 continue;
             if (ex->expect && got[0])
@@ -708,6 +713,34 @@ static zc_status add_example(loader *L, unsigned line, const char *v,
     }
     ru->n_examples++;
     return ZC_OK;
+}
+
+/* numeral: before 6 | after 13 | before 3 after 1 */
+static bool set_numeral(zc_rule *ru, const char *v)
+{
+    unsigned *side = NULL;
+    ru->numeral = true;
+    ru->numeral_before = ru->numeral_after = 0;
+    for (const char *p = v; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "before ", 7) && !ru->numeral_before) {
+            side = &ru->numeral_before;
+            p += 7;
+        } else if (!strncmp(p, "after ", 6) && !ru->numeral_after) {
+            side = &ru->numeral_after;
+            p += 6;
+        } else {
+            return false;
+        }
+        char *end;
+        long n = strtol(p, &end, 10);
+        if (end == p || n < 1 || n > 64)
+            return false;
+        *side = (unsigned)n;
+        p = end;
+    }
+    return side != NULL;
 }
 
 /* anchor: 季度|半年 - literals as the rules see text (folded: % not ％,
@@ -837,6 +870,8 @@ static zc_status set_attr(loader *L, unsigned line, const char *key,
         long n = strtol(v, &end, 10);
         ru->reach = n >= 0 && n <= 4096 ? (unsigned)n : 0;
         ok = end != v && *end == '\0' && n >= 0 && n <= 4096 ? v : NULL;
+    } else if (!strcmp(key, "numeral")) {
+        ok = set_numeral(ru, v) ? v : NULL;
     } else if (!strcmp(key, "anchor-behind")) {
         ru->anchor_behind = !strcmp(v, "yes");
         ok = ru->anchor_behind ? v : NULL;

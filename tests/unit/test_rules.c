@@ -215,6 +215,79 @@ static void anchors(void **state)
                  5, "bad value '-1' for 'reach'");
 }
 
+/* numeral: (rules/README.md): a numeral as near the anchor as the rule
+ * says; the examples must keep to it. */
+static void numeral_near_anchor(void **state)
+{
+    (void)state;
+    static const char ok[] = "field: deadlines\nrule w\nkind: within\n"
+                             "pattern: (?<value>(?<n>[0-9]+)\\s*天\\s*以?内)\n"
+                             "anchor: 内\nreach: 8\nnumeral: before 3 after 1\n"
+                             "match: 在30天 以内完成 => 30天 以内\n";
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_buffer("mem", ok, sizeof ok - 1, NULL,
+                                          &r, &err),
+                     ZC_OK);
+    const zc_rule *ru = zc_rules_at(r, 0);
+    assert_true(ru->numeral);
+    assert_int_equal(ru->numeral_before, 3);
+    assert_int_equal(ru->numeral_after, 1);
+    zc_rules_free(r);
+
+    /* 0 天以 内: the 0 is the third character before 内 */
+    buffer_error("field: deadlines\nrule w\nkind: within\n"
+                 "pattern: (?<value>(?<n>[0-9]+)\\s*天\\s*以?内)\n"
+                 "anchor: 内\nreach: 8\nnumeral: before 2\n"
+                 "match: 在30天 以内完成 => 30天 以内\n",
+                 8, "with a numeral as near as 'numeral:' says");
+    buffer_error("field: deadlines\nrule w\nkind: within\n"
+                 "pattern: (?<value>(?<n>[0-9]+)天内)\nnumeral: before 2\n",
+                 2, "'numeral:' without 'anchor:'");
+    static const char *const bad[] = {"3", "before 0", "before 65",
+                                      "before 2 before 3", "near 2",
+                                      "before", "after 1x", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char txt[200];
+        snprintf(txt, sizeof txt,
+                 "field: deadlines\nrule w\nkind: within\n"
+                 "pattern: (?<value>(?<n>[0-9]+)天内)\nanchor: 内\n"
+                 "numeral: %s\n",
+                 bad[i]);
+        buffer_error(txt, 6, "for 'numeral'");
+    }
+}
+
+/* How far the nearest numerals are: blanks not counted, digits and the
+ * Chinese numerals, nothing past the limits. */
+static void numerals_around_anchor(void **state)
+{
+    (void)state;
+    static const char t[] = "第十二 个工作日以内, 共 3 项";
+    size_t len = sizeof t - 1;
+    size_t nei = (size_t)(strstr(t, "内") - t);
+    unsigned b, a;
+    /* back from 内: 以 日 作 工 个 (blank) 二 */
+    zc_numerals_around(t, len, nei, nei + 3, 8, 8, &b, &a);
+    assert_int_equal(b, 6);
+    assert_int_equal(a, 3); /* , (blank) 共 (blank) 3 */
+    zc_numerals_around(t, len, nei, nei + 3, 5, 2, &b, &a);
+    assert_int_equal(b, 0);
+    assert_int_equal(a, 0);
+    zc_numerals_around(t, len, 0, 0, 4, 0, &b, &a); /* nothing before */
+    assert_int_equal(b, 0);
+    zc_numerals_around(t, len, len, len, 0, 4, &b, &a); /* or after */
+    assert_int_equal(a, 0);
+    static const uint32_t yes[] = {'0', '9', 0x3007, 0x96F6, 0x4E00,
+                                   0x4E24, 0x5343, 0x767E, 0x5341};
+    static const uint32_t no[] = {'/', ':', 0xFF10, 0x4E07, 0x4EBF,
+                                  0x4E01, 0x2460, 0x7B2C};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(zc_is_numeral(yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(zc_is_numeral(no[i]));
+}
+
 /* ---- allocation failure: NOMEM or success, never a crash or leak ---- */
 
 typedef struct {
@@ -298,6 +371,8 @@ int main(void)
         cmocka_unit_test(missing_file_and_dir),
         cmocka_unit_test(from_buffer),
         cmocka_unit_test(anchors),
+        cmocka_unit_test(numeral_near_anchor),
+        cmocka_unit_test(numerals_around_anchor),
         cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
