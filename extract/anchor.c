@@ -426,19 +426,6 @@ const char *zc_anchors_literal(const zc_anchors *a, size_t id)
 
 /* ---- numerals near an anchor (rules' `numeral:`) --------------------------- */
 
-bool zc_is_numeral(uint32_t cp)
-{
-    switch (cp) {
-    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: /* 〇 零 一 二 */
-    case 0x4E09: case 0x56DB: case 0x4E94: case 0x516D: /* 三 四 五 六 */
-    case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: /* 七 八 九 十 */
-    case 0x767E: case 0x5343: case 0x4E24:              /* 百 千 两    */
-        return true;
-    default:
-        return cp >= '0' && cp <= '9';
-    }
-}
-
 /* Is the character of n bytes at u a numeral (and not a blank)?  1 for
  * a numeral, 0 for another character, -1 for a blank (not counted).  A
  * 3-byte character is read from its bytes: most of what is looked at. */
