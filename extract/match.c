@@ -111,6 +111,14 @@ static void sort_keys(sort_key *keys, sort_key *tmp, size_t n)
         memcpy(keys, a, n * sizeof *a);
 }
 
+/* One rule's share of the anchors found in a group. */
+typedef struct rule_hits {
+    struct rule_hit {
+        uint32_t pos, end; /* as in zc_anchor_hit */
+    } *v;
+    size_t n, cap;
+} rule_hits;
+
 struct zc_matcher {
     const zc_mem *mem;
     const zc_rules *rules;
@@ -128,19 +136,15 @@ struct zc_matcher {
     uint16_t tf_at[ZC_RT_COUNT][ZC_FIELD_COUNT + 1];
     zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
     size_t nhits, cap_hits;
-    /* the hits of rule i: rhit[rhit_at[i] .. rhit_at[i + 1]) (indices
-     * into hits), filled per group through the rules of each anchor:
-     * arule[arule_at[id] .. arule_at[id + 1]) */
-    uint32_t *rhit, *rhit_at, *arule, *arule_at;
+    /* the hits of rule i, in text order, filled per group through the
+     * rules of each anchor: arule[arule_at[id] .. arule_at[id + 1]) */
+    rule_hits *rh;
+    uint32_t *arule, *arule_at;
     uint32_t *rcur; /* per rule: where its last may_match() stopped    */
-    size_t cap_rhit;
     /* per anchor: how far its rules with `numeral:` look for a numeral
      * before and after it (0, 0: none has one); per arule entry: its
-     * rule's `numeral:` (0, 0: none); per hit: how far the nearest
-     * numerals are, as zc_numerals_around() says */
+     * rule's `numeral:` (0, 0: none) */
     unsigned char (*anum)[2], (*arule_num)[2];
-    unsigned char (*hnum)[2];
-    size_t cap_hnum;
 
     cand *c;
     size_t nc, capc;
@@ -235,13 +239,15 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     size_t na = zc_anchors_count(zc_rules_anchors(rules)), nar = 0;
     for (size_t i = 0; i < nr; i++)
         nar += zc_rules_at(rules, i)->n_anchors;
-    m->rhit_at = zc_malloc(mem, (nr + 1) * sizeof *m->rhit_at);
+    m->rh = zc_malloc(mem, (nr + 1) * sizeof *m->rh);
+    if (m->rh)
+        memset(m->rh, 0, (nr + 1) * sizeof *m->rh);
     m->rcur = zc_malloc(mem, (nr + 1) * sizeof *m->rcur);
     m->arule_at = zc_malloc(mem, (na + 1) * sizeof *m->arule_at);
     m->arule = zc_malloc(mem, (nar + 1) * sizeof *m->arule);
     m->anum = zc_malloc(mem, (na + 1) * sizeof *m->anum);
     m->arule_num = zc_malloc(mem, (nar + 1) * sizeof *m->arule_num);
-    if (!m->rhit_at || !m->rcur || !m->arule_at || !m->arule || !m->anum ||
+    if (!m->rh || !m->rcur || !m->arule_at || !m->arule || !m->anum ||
         !m->arule_num)
         goto fail;
     nar = 0;
@@ -330,14 +336,15 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->ev);
     zc_free(mem, m->review);
     zc_free(mem, m->by_tf);
-    zc_free(mem, m->rhit);
-    zc_free(mem, m->rhit_at);
+    if (m->rh)
+        for (size_t i = 0; i < zc_rules_n(m->rules); i++)
+            zc_free(mem, m->rh[i].v);
+    zc_free(mem, m->rh);
     zc_free(mem, m->rcur);
     zc_free(mem, m->arule);
     zc_free(mem, m->arule_at);
     zc_free(mem, m->anum);
     zc_free(mem, m->arule_num);
-    zc_free(mem, m->hnum);
     zc_free(mem, m);
 }
 
@@ -446,22 +453,15 @@ static void warn_limit(zc_matcher *m, const zc_rule *ru, size_t off)
 
 /* ---- anchors ---------------------------------------------------------- */
 
-/* May hit k open a window of the rule of arule entry j, by its
- * `numeral:` (rules/README.md)? */
-static bool numeral_ok(const zc_matcher *m, size_t k, uint32_t j)
-{
-    const unsigned char *lim = m->arule_num[j], *d = m->hnum[k];
-    return !(lim[0] | lim[1]) || (d[0] && d[0] <= lim[0]) ||
-           (d[1] && d[1] <= lim[1]);
-}
-
-/* The anchors in the folded group, and each rule's share of them (the
- * hits a rule's `numeral:` rules out left out). */
+/* The anchors in the folded group, and each rule's share of them: the
+ * hits its `numeral:` (rules/README.md) does not rule out. */
 static zc_status find_anchors(zc_matcher *m)
 {
     size_t nr = zc_rules_n(m->rules);
     m->nhits = 0;
-    memset(m->rhit_at, 0, (nr + 1) * sizeof *m->rhit_at);
+    for (size_t i = 0; i < nr; i++)
+        m->rh[i].n = 0;
+    memset(m->rcur, 0, nr * sizeof *m->rcur);
     if (m->scan_all)
         return ZC_OK;
     m->fold.nmarks = zc_anchors_sift(zc_rules_anchors(m->rules), m->fold.text,
@@ -471,43 +471,27 @@ static zc_status find_anchors(zc_matcher *m)
                          m->fold.len, m->fold.marks, m->fold.nmarks,
                          &m->hits, &m->nhits, &m->cap_hits, m->mem))
         return ZC_ERR_NOMEM;
-    if (!ZC_GROW(m->mem, m->hnum, m->cap_hnum, m->nhits + 1))
-        return ZC_ERR_NOMEM;
-    size_t total = 0; /* count per rule, then place (a counting sort) */
     for (size_t k = 0; k < m->nhits; k++) {
         const zc_anchor_hit *x = &m->hits[k];
         const unsigned char *far = m->anum[x->id];
-        if (far[0] || far[1]) {
-            unsigned b, a;
+        unsigned before = 0, after = 0;
+        if (far[0] || far[1])
             zc_numerals_around(m->fold.text, m->fold.len, x->pos, x->end,
-                               far[0], far[1], &b, &a);
-            m->hnum[k][0] = (unsigned char)b;
-            m->hnum[k][1] = (unsigned char)a;
-        }
+                               far[0], far[1], &before, &after);
         for (uint32_t j = m->arule_at[x->id]; j < m->arule_at[x->id + 1];
              j++) {
-            if (numeral_ok(m, k, j)) {
-                m->rhit_at[m->arule[j] + 1]++;
-                total++;
-            }
+            const unsigned char *lim = m->arule_num[j];
+            if ((lim[0] | lim[1]) && !(before && before <= lim[0]) &&
+                !(after && after <= lim[1]))
+                continue; /* no numeral near enough */
+            rule_hits *L = &m->rh[m->arule[j]];
+            if (L->n == L->cap && !ZC_GROW(m->mem, L->v, L->cap, L->n + 1))
+                return ZC_ERR_NOMEM;
+            L->v[L->n].pos = x->pos;
+            L->v[L->n].end = x->end;
+            L->n++;
         }
     }
-    if (total > UINT32_MAX)
-        return ZC_ERR_LIMIT;
-    if (!ZC_GROW(m->mem, m->rhit, m->cap_rhit, total + 1))
-        return ZC_ERR_NOMEM;
-    for (size_t i = 0; i < nr; i++)
-        m->rhit_at[i + 1] += m->rhit_at[i];
-    for (size_t k = 0; k < m->nhits; k++) {
-        uint16_t id = m->hits[k].id;
-        for (uint32_t j = m->arule_at[id]; j < m->arule_at[id + 1]; j++)
-            if (numeral_ok(m, k, j))
-                m->rhit[m->rhit_at[m->arule[j]]++] = (uint32_t)k;
-    }
-    for (size_t i = nr; i > 0; i--) /* placing moved each start on */
-        m->rhit_at[i] = m->rhit_at[i - 1];
-    m->rhit_at[0] = 0;
-    memcpy(m->rcur, m->rhit_at, nr * sizeof *m->rcur);
     return ZC_OK;
 }
 
@@ -526,28 +510,27 @@ static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a,
         a0--;
     /* the first hit that may end at or after a0: lookups mostly move
      * forward through a section, so on from the last one's answer */
-    size_t lo = m->rcur[ri], hi = m->rhit_at[ri + 1];
-    if (lo > m->rhit_at[ri] &&
-        m->hits[m->rhit[lo - 1]].pos + ZC_MAX_ANCHOR_LEN >= a0) {
+    const rule_hits *L = &m->rh[ri];
+    size_t lo = m->rcur[ri], hi = L->n;
+    if (lo > 0 && L->v[lo - 1].pos + ZC_MAX_ANCHOR_LEN >= a0) {
         hi = lo; /* back: search what lies before */
-        lo = m->rhit_at[ri];
+        lo = 0;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (m->hits[m->rhit[mid]].pos + ZC_MAX_ANCHOR_LEN < a0)
+            if (L->v[mid].pos + ZC_MAX_ANCHOR_LEN < a0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
     } else {
-        while (lo < hi && m->hits[m->rhit[lo]].pos + ZC_MAX_ANCHOR_LEN < a0)
+        while (lo < hi && L->v[lo].pos + ZC_MAX_ANCHOR_LEN < a0)
             lo++;
     }
     m->rcur[ri] = (uint32_t)lo;
-    for (size_t k = lo; k < m->rhit_at[ri + 1]; k++) {
-        const zc_anchor_hit *x = &m->hits[m->rhit[k]];
-        if (x->pos >= b)
+    for (size_t k = lo; k < L->n; k++) {
+        if (L->v[k].pos >= b)
             return false;
-        if (x->end >= a0)
+        if (L->v[k].end >= a0)
             return true;
     }
     return false;
@@ -603,7 +586,7 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
 
 /* The next window of ru's anchors that ends at or after `off`, merged
  * with the windows overlapping it: matches may start in [*ws, *we].
- * *h walks the rule's hits (m->rhit); false when no window is left. */
+ * *h walks the rule's hits (m->rh); false when no window is left. */
 typedef struct gap {
     size_t h, ws; /* hit h's window starts at ws (h SIZE_MAX: none known) */
 } gap;
@@ -615,10 +598,9 @@ static bool next_window(zc_matcher *m, const zc_rule *ru, size_t ri,
     const char *t = m->fold.text;
     size_t len = m->fold.len;
     bool have = false;
-    if (*h < m->rhit_at[ri])
-        *h = m->rhit_at[ri];
-    for (; *h < m->rhit_at[ri + 1]; (*h)++) {
-        const zc_anchor_hit *x = &m->hits[m->rhit[*h]];
+    const rule_hits *L = &m->rh[ri];
+    for (; *h < L->n; (*h)++) {
+        const struct rule_hit *x = &L->v[*h];
         size_t e = ru->anchor_behind ? zc_anchor_window_end(t, len, x->end)
                                      : x->pos;
         if (e < off)
