@@ -55,19 +55,21 @@ typedef struct item_pos {
     size_t node, start, index;
 } item_pos;
 
-/* Sort keys: copied next to the index they order.  k[0] sorts first;
- * `index` last makes every key distinct, so the order is the one and only
- * sorted order (stable, whatever the algorithm). */
+/* Sort keys: copied next to the index they order, packed into two
+ * words (hi sorts first).  `index` last makes every key distinct, so the
+ * order is the one and only sorted order (stable, whatever the
+ * algorithm). */
 typedef struct sort_key {
-    size_t k[4];
-    size_t index;
+    uint64_t hi, lo;
+    uint32_t index;
 } sort_key;
 
 static inline bool key_less(const sort_key *a, const sort_key *b)
 {
-    for (int i = 0; i < 4; i++)
-        if (a->k[i] != b->k[i])
-            return a->k[i] < b->k[i];
+    if (a->hi != b->hi)
+        return a->hi < b->hi;
+    if (a->lo != b->lo)
+        return a->lo < b->lo;
     return a->index < b->index;
 }
 
@@ -832,18 +834,19 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
             continue;
         m->order[k++] = i;
     }
-    /* best first: priority (high), length (long), start, rule order */
+    /* best first: priority (high), length (long), start, rule order;
+     * each fits 32 bits (folded offsets do: zc_matcher_run; rule
+     * indices 16) */
     if (!ZC_GROW(m->mem, m->keys, m->cap_keys, k + 1) ||
         !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, k + 1))
         return ZC_ERR_NOMEM;
     for (size_t i = 0; i < k; i++) {
         const cand *c = &m->c[m->order[i]];
         sort_key *sk = &m->keys[i];
-        sk->k[0] = (size_t)((long long)INT32_MAX - c->rule->priority);
-        sk->k[1] = SIZE_MAX - (c->e - c->s);
-        sk->k[2] = c->s;
-        sk->k[3] = c->rule_index;
-        sk->index = m->order[i];
+        uint64_t rank = (uint64_t)((int64_t)INT32_MAX - c->rule->priority);
+        sk->hi = rank << 32 | (UINT32_MAX - (uint32_t)(c->e - c->s));
+        sk->lo = (uint64_t)c->s << 32 | c->rule_index;
+        sk->index = (uint32_t)m->order[i];
     }
     if (k > 1)
         sort_keys(m->keys, m->keys_tmp, k);
@@ -863,9 +866,9 @@ static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
     }
     for (size_t i = 0; i < kept; i++) { /* text order */
         sort_key *sk = &m->keys[i];
-        memset(sk->k, 0, sizeof sk->k);
-        sk->k[0] = m->c[m->order[i]].s;
-        sk->index = m->order[i];
+        sk->hi = m->c[m->order[i]].s;
+        sk->lo = 0;
+        sk->index = (uint32_t)m->order[i];
     }
     if (kept > 1)
         sort_keys(m->keys, m->keys_tmp, kept);
@@ -1934,11 +1937,12 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, m->nc + 1) ||
         !ZC_GROW(m->mem, m->c2, m->capc2, m->nc + 1))
         return ZC_ERR_NOMEM;
+    if (m->nc > UINT32_MAX)
+        return ZC_ERR_LIMIT;
     for (size_t i = 0; i < m->nc; i++) {
-        memset(m->keys[i].k, 0, sizeof m->keys[i].k);
-        m->keys[i].k[0] = m->c[i].s;
-        m->keys[i].k[1] = m->c[i].rule_index; /* file order at one spot */
-        m->keys[i].index = i;
+        m->keys[i].hi = m->c[i].s;
+        m->keys[i].lo = m->c[i].rule_index; /* file order at one spot */
+        m->keys[i].index = (uint32_t)i;
     }
     if (m->nc > 1)
         sort_keys(m->keys, m->keys_tmp, m->nc);
