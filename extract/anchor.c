@@ -113,16 +113,6 @@ size_t zc_anchors_count(const zc_anchors *a)
     return a ? a->n : 0;
 }
 
-/* Bits set in x (baseline x86-64 has no popcnt instruction: without it
- * __builtin_popcountll is a call into libgcc) */
-static inline unsigned bits_set(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555u);
-    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-    return (unsigned)((x * 0x0101010101010101u) >> 56);
-}
-
 /* realloc that leaves *p as it was when it fails */
 static bool resize(const zc_mem *mem, void **p, size_t bytes)
 {
@@ -321,6 +311,20 @@ static bool blank(char c)
 #ifdef __SSE2__
 #include <emmintrin.h>
 
+/* Bits set in a byte, and in 16 bits: two loads where a software
+ * popcount (baseline x86-64 has no popcnt instruction) is a dozen
+ * operations. */
+#define POP2(n) n, n + 1, n + 1, n + 2
+#define POP4(n) POP2(n), POP2(n + 1), POP2(n + 1), POP2(n + 2)
+#define POP6(n) POP4(n), POP4(n + 1), POP4(n + 1), POP4(n + 2)
+static const uint8_t bits_in_byte[256] = {POP6(0), POP6(1), POP6(1),
+                                          POP6(2)};
+
+static inline unsigned bits_set16(unsigned x)
+{
+    return (unsigned)bits_in_byte[x & 0xFF] + bits_in_byte[x >> 8];
+}
+
 /* The window walk 16 bytes at a time, while it is that far from floor:
  * the characters counted are the bytes that start one (not 80-BF) and
  * are not blank.  Takes i back to the start of the (reach - *counted)-th
@@ -340,7 +344,7 @@ static size_t walk_blocks(const unsigned char *u, size_t i, unsigned reach,
                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
         unsigned chars =
             ~(unsigned)_mm_movemask_epi8(_mm_or_si128(cont, blank)) & 0xFFFF;
-        unsigned have = bits_set(chars), need = reach - *counted;
+        unsigned have = bits_set16(chars), need = reach - *counted;
         if (have < need) {
             *counted += have;
             i -= 16;
@@ -361,6 +365,11 @@ size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
 {
     const unsigned char *u = (const unsigned char *)t;
     size_t i = pos;
+    if (reach == 0) { /* (most calls) only the blanks right before pos */
+        while (i > floor && blank(t[i - 1]))
+            i--;
+        return i;
+    }
     unsigned counted = 0;
 #ifdef __SSE2__
     if (pos > floor)
