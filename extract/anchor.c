@@ -25,40 +25,64 @@
 
 #include <string.h>
 
-/* Most first characters are common (政 of 政府, 建 of 建设: a fifth of
- * a notice's characters begin some literal) and most are not followed
- * by a second character that continues one.  So the (first, second)
- * pairs of the literals longer than a character are kept, hashed into a
- * bitmap, and a first character is looked at only if its pair is there
- * or it is a literal by itself. */
-#define PAIR_BITS (1u << 15)
-
-static inline uint32_t pair_hash(uint32_t first, uint32_t second)
+/* The 8 bytes at u, little-endian whatever the machine (one load on
+ * x86). */
+static inline uint64_t load_le64(const unsigned char *u)
 {
-    return (first * 40503u + second) & (PAIR_BITS - 1);
+    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
+           (uint64_t)u[3] << 24 | (uint64_t)u[4] << 32 |
+           (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
+           (uint64_t)u[7] << 56;
 }
 
-/* The literals are numbered in the order they were first named.  To find
- * them, a bitmap over code points (the BMP) says which characters begin
- * one; the literals beginning with the same character are chained, and
- * the chains' heads are numbered by the rank of their character in the
- * bitmap (rank[w]: the bits set before word w), so finding a chain is a
- * popcount, not a hash probe. */
+/* Most first characters are common (政 of 政府, 建 of 建设: a fifth of
+ * a notice's characters begin some literal) and most are not followed
+ * by a second character that continues one.  So zc_anchors_sift() looks
+ * at the bytes of the first two characters where both are of three
+ * bytes (nearly always): it keeps a mark if its six bytes begin some
+ * literal, or its first three are a literal by itself.  Both sets are
+ * bitmaps over a hash of the bytes themselves, so no code point need be
+ * put together; a collision only keeps a mark for find to drop. */
+#define SIFT_BITS 16
+
+static inline uint32_t sift_hash(uint64_t bytes)
+{
+    return (uint32_t)((bytes * 0x9E3779B97F4A7C15u) >> (64 - SIFT_BITS));
+}
+
+#define FIRST3 0xFFFFFFu       /* a 3-byte character's bytes      */
+#define FIRST6 0xFFFFFFFFFFFFu /* two of them                     */
+/* lead bytes 1110xxxx at 0 and 3: both characters are of three bytes
+ * (on valid UTF-8) */
+#define LEADS3_MASK 0xF00000F0u
+#define LEADS3 0xE00000E0u
+
+/* What find compares of a literal: the up to 8 bytes after its first
+ * character as one word, with the mask of the bytes it has; the next
+ * literal with the same first character, -1 at the end. */
+typedef struct lit_key {
+    uint64_t word, wmask;
+    int32_t next;
+    uint16_t len;
+} lit_key;
+
+#define NO_LITERAL 0xFFFF
+_Static_assert(ZC_MAX_ANCHORS < NO_LITERAL, "literal ids fit in head[]");
+
+/* The literals are numbered in the order they were first named.  Those
+ * beginning with the same character are chained, in that order, from
+ * head[] of the character: one load tells whether a literal begins with
+ * it and which. */
 struct zc_anchors {
     const zc_mem *mem;
     char **lit;
-    uint16_t *len;
-    /* the up to 8 bytes after a literal's first character, as one word
-     * to compare with a load (and the mask of the bytes it has) */
-    uint64_t *word, *wmask;
-    int32_t *next;   /* next literal with the same first character */
+    lit_key *key;
     size_t n, cap;
-    uint64_t first[65536 / 64];
-    uint64_t alone[65536 / 64];   /* first characters that are literals */
-    uint64_t pair[PAIR_BITS / 64]; /* first + second, hashed             */
-    uint16_t rank[65536 / 64];
-    int32_t *head;   /* by rank; as many as characters in `first`  */
-    size_t nhead;
+    unsigned longest_chain; /* most literals with one first character */
+    uint64_t first[65536 / 64];            /* head[] != NO_LITERAL     */
+    uint64_t alone[(1u << SIFT_BITS) / 64]; /* sift_hash of FIRST3     */
+    uint64_t pair[(1u << SIFT_BITS) / 64];  /* sift_hash of FIRST6     */
+    uint16_t head[65536];
 };
 
 zc_anchors *zc_anchors_new(const zc_mem *mem)
@@ -68,6 +92,7 @@ zc_anchors *zc_anchors_new(const zc_mem *mem)
     if (!a)
         return NULL;
     memset(a, 0, sizeof *a);
+    memset(a->head, 0xFF, sizeof a->head); /* NO_LITERAL */
     a->mem = mem;
     return a;
 }
@@ -79,50 +104,13 @@ void zc_anchors_free(zc_anchors *a)
     for (size_t i = 0; i < a->n; i++)
         zc_free(a->mem, a->lit[i]);
     zc_free(a->mem, a->lit);
-    zc_free(a->mem, a->len);
-    zc_free(a->mem, a->next);
-    zc_free(a->mem, a->word);
-    zc_free(a->mem, a->wmask);
-    zc_free(a->mem, a->head);
+    zc_free(a->mem, a->key);
     zc_free(a->mem, a);
 }
 
 size_t zc_anchors_count(const zc_anchors *a)
 {
     return a ? a->n : 0;
-}
-
-/* Bits set in x (baseline x86-64 has no popcnt instruction: without it
- * __builtin_popcountll is a call into libgcc) */
-static inline unsigned bits_set(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555u);
-    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-    return (unsigned)((x * 0x0101010101010101u) >> 56);
-}
-
-static size_t rank_of(const zc_anchors *a, uint32_t cp)
-{
-    uint64_t below = a->first[cp / 64] & (((uint64_t)1 << (cp % 64)) - 1);
-    return a->rank[cp / 64] + bits_set(below);
-}
-
-/* A new first character: its chain's head goes in at its rank. */
-static bool add_head(zc_anchors *a, uint32_t cp, int32_t id)
-{
-    int32_t *head = zc_realloc(a->mem, a->head, (a->nhead + 1) * sizeof *head);
-    if (!head)
-        return false;
-    a->head = head;
-    a->first[cp / 64] |= (uint64_t)1 << (cp % 64);
-    size_t r = rank_of(a, cp);
-    memmove(a->head + r + 1, a->head + r, (a->nhead - r) * sizeof *head);
-    a->head[r] = id;
-    a->nhead++;
-    for (size_t w = cp / 64 + 1; w < 65536 / 64; w++)
-        a->rank[w]++;
-    return true;
 }
 
 /* realloc that leaves *p as it was when it fails */
@@ -134,6 +122,11 @@ static bool resize(const zc_mem *mem, void **p, size_t bytes)
     return q != NULL;
 }
 
+static void set_bit(uint64_t *bits, uint32_t k)
+{
+    bits[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
 int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
 {
     uint32_t cp;
@@ -142,131 +135,113 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
         (l0 = zc_utf8_decode(s, n, &cp)) == 0 || cp == 0 || cp > 0xFFFF)
         return -1;
     for (size_t i = 0; i < a->n; i++)
-        if (a->len[i] == n && !memcmp(a->lit[i], s, n))
+        if (a->key[i].len == n && !memcmp(a->lit[i], s, n))
             return (int)i;
     if (a->n >= ZC_MAX_ANCHORS)
         return -1;
     if (!ZC_GROW(a->mem, a->lit, a->cap, a->n + 1))
         return -2;
-    size_t cap = a->cap; /* the parallel arrays follow lit's capacity */
-    char *copy = NULL;
-    if (!resize(a->mem, (void **)&a->len, cap * sizeof *a->len) ||
-        !resize(a->mem, (void **)&a->next, cap * sizeof *a->next) ||
-        !resize(a->mem, (void **)&a->word, cap * sizeof *a->word) ||
-        !resize(a->mem, (void **)&a->wmask, cap * sizeof *a->wmask) ||
+    char *copy = NULL; /* key follows lit's capacity */
+    if (!resize(a->mem, (void **)&a->key, a->cap * sizeof *a->key) ||
         !(copy = zc_strndup(a->mem, s, n))) {
         zc_free(a->mem, copy);
         return -2;
     }
     size_t id = a->n;
-    a->next[id] = -1;
-    if ((a->first[cp / 64] >> (cp % 64)) & 1) {
+    lit_key *k = &a->key[id];
+    k->next = -1;
+    k->len = (uint16_t)n;
+    unsigned chain = 1;
+    if (a->head[cp] == NO_LITERAL) {
+        a->head[cp] = (uint16_t)id;
+        set_bit(a->first, cp);
+    } else {
         /* chain in order of addition: occurrences come out in that order */
-        int32_t *link = &a->head[rank_of(a, cp)];
-        while (*link >= 0)
-            link = &a->next[*link];
+        int32_t *link = &a->key[a->head[cp]].next;
+        for (; *link >= 0; chain++)
+            link = &a->key[*link].next;
         *link = (int32_t)id;
-    } else if (!add_head(a, cp, (int32_t)id)) {
-        zc_free(a->mem, copy);
-        return -2;
+        chain++;
     }
+    if (chain > a->longest_chain)
+        a->longest_chain = chain;
+    unsigned char b[8] = {0}, after[8] = {0}, mask[8] = {0};
+    memcpy(b, s, n < 8 ? n : 8);
+    uint64_t bytes = load_le64(b);
     uint32_t cp2;
     if ((size_t)l0 == n || !zc_utf8_decode(s + l0, n - l0, &cp2))
-        a->alone[cp / 64] |= (uint64_t)1 << (cp % 64);
-    else {
-        uint32_t h = pair_hash(cp, cp2);
-        a->pair[h / 64] |= (uint64_t)1 << (h % 64);
+        set_bit(a->alone, sift_hash(bytes & FIRST3));
+    else /* (the sift looks at no other shape) */
+        set_bit(a->pair, sift_hash(bytes & FIRST6));
+    for (size_t i = 0; i < 8 && (size_t)l0 + i < n; i++) {
+        after[i] = (unsigned char)s[l0 + i];
+        mask[i] = 0xFF;
     }
-    unsigned char after[8] = {0}, mask[8] = {0};
-    for (size_t b = 0; b < 8 && (size_t)l0 + b < n; b++) {
-        after[b] = (unsigned char)s[l0 + b];
-        mask[b] = 0xFF;
-    }
-    memcpy(&a->word[id], after, 8);
-    memcpy(&a->wmask[id], mask, 8);
+    memcpy(&k->word, after, 8);
+    memcpy(&k->wmask, mask, 8);
     a->n++;
     a->lit[id] = copy;
-    a->len[id] = (uint16_t)n;
     return (int)id;
 }
 
-/* The literals starting at t + i, whose first character cp is l bytes.
- * Where 8 bytes can be read after the first character, one masked
- * compare decides a literal of up to 8 more bytes (CJK words of up to
- * three more characters); the rest of a longer one, or any literal near
- * the end of the text, is compared byte by byte. */
-static bool hits_at(const zc_anchors *a, const char *t, size_t len, size_t i,
-                    uint32_t cp, int l, zc_anchor_hit **hits, size_t *n,
-                    size_t *cap, const zc_mem *mem)
+/* The literals starting at t + i, whose first character is l bytes and
+ * begins the chain from id, into hits[n...] (room for a whole chain);
+ * returns the new count.  Where 8 bytes can be read after the first
+ * character, one masked compare decides a literal of up to 8 more bytes
+ * (CJK words of up to three more characters); the rest of a longer one,
+ * or any literal near the end of the text, is compared byte by byte. */
+static size_t hits_at(const zc_anchors *a, const char *t, size_t len,
+                      size_t i, size_t l, int32_t id, zc_anchor_hit *hits,
+                      size_t n)
 {
-    size_t room = len - i - (size_t)l;
-    uint64_t after = 0;
-    if (room >= 8)
-        memcpy(&after, t + i + l, 8);
-    for (int32_t id = a->head[rank_of(a, cp)]; id >= 0; id = a->next[id]) {
-        size_t rest = (size_t)a->len[id] - (size_t)l; /* after the first */
-        if (rest > room)
-            continue;
-        if (room >= 8) {
-            if ((after & a->wmask[id]) != a->word[id] ||
-                (rest > 8 &&
-                 memcmp(t + i + l + 8, a->lit[id] + l + 8, rest - 8)))
+    const lit_key *key = a->key;
+    const char *after = t + i + l;
+    size_t room = len - i - l;
+    if (room >= 8) {
+        uint64_t word = load_le64((const unsigned char *)after);
+        for (; id >= 0; id = key[id].next) {
+            const lit_key *k = &key[id];
+            if ((word & k->wmask) != k->word ||
+                (k->len > l + 8 &&
+                 (k->len - l > room ||
+                  memcmp(after + 8, a->lit[id] + l + 8, k->len - l - 8))))
                 continue;
-        } else if (memcmp(t + i + l, a->lit[id] + l, rest)) {
-            continue;
+            hits[n++] = (zc_anchor_hit){(uint32_t)i, (uint32_t)(i + k->len),
+                                        (uint16_t)id};
         }
-        if (*n == *cap && !ZC_GROW(mem, *hits, *cap, *n + 1))
-            return false;
-        (*hits)[*n].pos = (uint32_t)i;
-        (*hits)[*n].end = (uint32_t)(i + (size_t)l + rest);
-        (*hits)[*n].id = (uint16_t)id;
-        (*n)++;
+        return n;
     }
-    return true;
-}
-
-/* Can a literal begin with cp, given the text after it, t[0..n)? */
-static inline bool may_begin(const zc_anchors *a, uint32_t cp, const char *t,
-                             size_t n)
-{
-    if ((a->alone[cp / 64] >> (cp % 64)) & 1)
-        return true;
-    const unsigned char *u = (const unsigned char *)t;
-    uint32_t cp2;
-    if (n >= 3 && (u[0] & 0xF0) == 0xE0) /* (the common case, inline) */
-        cp2 = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
-              (u[2] & 0x3F);
-    else if (!zc_utf8_decode(t, n, &cp2))
-        return false;
-    uint32_t h = pair_hash(cp, cp2);
-    return (a->pair[h / 64] >> (h % 64)) & 1;
+    for (; id >= 0; id = key[id].next) {
+        const lit_key *k = &key[id];
+        if (k->len - l > room || memcmp(after, a->lit[id] + l, k->len - l))
+            continue;
+        hits[n++] = (zc_anchor_hit){(uint32_t)i, (uint32_t)(i + k->len),
+                                    (uint16_t)id};
+    }
+    return n;
 }
 
 size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
                        uint32_t *at, size_t nat)
 {
-    /* may_begin() for the common shape - a 3-byte character after a
-     * 3-byte character - without a branch: which marks pass is no more
-     * predictable than which characters begin a literal.  Any other
-     * shape passes, and zc_anchors_find() decides. */
+    /* without a branch: which marks pass is no more predictable than
+     * which characters begin a literal.  A first character or a second
+     * not of three bytes passes, and zc_anchors_find() decides; so does
+     * a mark too near the end to read 8 bytes at. */
     const unsigned char *u = (const unsigned char *)t;
     size_t kept = 0;
     for (size_t k = 0; k < nat; k++) {
         size_t i = at[k];
         at[kept] = (uint32_t)i;
-        if (i + 6 > len) {
+        if (len < 8 || i > len - 8) {
             kept++;
             continue;
         }
-        const unsigned char *p = u + i;
-        uint32_t cp = (uint32_t)(p[0] & 0x0F) << 12 |
-                      (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-        uint32_t cp2 = (uint32_t)(p[3] & 0x0F) << 12 |
-                       (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
-        uint32_t h = pair_hash(cp, cp2);
-        unsigned other = ((p[0] & 0xF0) != 0xE0) | ((p[3] & 0xF0) != 0xE0);
-        unsigned alone = (unsigned)(a->alone[cp / 64] >> (cp % 64)) & 1;
-        unsigned pair = (unsigned)(a->pair[h / 64] >> (h % 64)) & 1;
+        uint64_t x = load_le64(u + i);
+        uint32_t h1 = sift_hash(x & FIRST3), h2 = sift_hash(x & FIRST6);
+        unsigned other = (x & LEADS3_MASK) != LEADS3;
+        unsigned alone = (unsigned)(a->alone[h1 / 64] >> (h1 % 64)) & 1;
+        unsigned pair = (unsigned)(a->pair[h2 / 64] >> (h2 % 64)) & 1;
         kept += other | alone | pair;
     }
     return kept;
@@ -277,8 +252,6 @@ const uint64_t *zc_anchors_first(const zc_anchors *a)
     return a->first;
 }
 
-
-
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                      const uint32_t *at, size_t nat, zc_anchor_hit **hits,
                      size_t *n, size_t *cap, const zc_mem *mem)
@@ -286,34 +259,47 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
     *n = 0;
     if (!a || !a->n)
         return true;
+    const unsigned char *u = (const unsigned char *)t;
+    zc_anchor_hit *found = *hits;
+    size_t nfound = 0, room = *cap;
     size_t k = 0, i = 0;
     while (at ? k < nat : i < len) {
         if (at)
             i = at[k++];
         if (i >= len)
             break;
-        unsigned char c = (unsigned char)t[i];
+        unsigned c = u[i];
         uint32_t cp = c;
         int l = 1;
         if (c >= 0x80) { /* (3-byte characters, the common case, inline) */
             if ((c & 0xF0) == 0xE0 && len - i >= 3) {
-                cp = (uint32_t)(c & 0x0F) << 12 |
-                     (uint32_t)((unsigned char)t[i + 1] & 0x3F) << 6 |
-                     ((unsigned char)t[i + 2] & 0x3F);
+                cp = (c & 0x0F) << 12 | (u[i + 1] & 0x3Fu) << 6 |
+                     (u[i + 2] & 0x3Fu);
                 l = 3;
-            } else if (!(l = zc_utf8_decode(t + i, len - i, &cp))) {
-                l = 1; /* not a character: no anchor starts here */
-                cp = 0;
+            } else {
+                l = zc_utf8_decode(t + i, len - i, &cp);
+                if (l == 0 || cp > 0xFFFF) { /* no literal begins with it */
+                    l = l ? l : 1;
+                    cp = 0;
+                }
             }
         }
-        /* (marks were sifted: zc_anchors_sift) */
-        if (cp && cp <= 0xFFFF && (a->first[cp / 64] >> (cp % 64)) & 1 &&
-            (at || may_begin(a, cp, t + i + l, len - i - (size_t)l)) &&
-            !hits_at(a, t, len, i, cp, l, hits, n, cap, mem))
-            return false;
+        uint16_t id = a->head[cp]; /* (none begins with NUL) */
+        if (id != NO_LITERAL) {
+            if (room - nfound < a->longest_chain) {
+                if (!ZC_GROW(mem, *hits, *cap, nfound + a->longest_chain)) {
+                    *n = nfound;
+                    return false;
+                }
+                found = *hits;
+                room = *cap;
+            }
+            nfound = hits_at(a, t, len, i, (size_t)l, id, found, nfound);
+        }
         if (!at)
             i += (size_t)l;
     }
+    *n = nfound;
     return true;
 }
 
@@ -324,6 +310,20 @@ static bool blank(char c)
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+
+/* Bits set in a byte, and in 16 bits: two loads where a software
+ * popcount (baseline x86-64 has no popcnt instruction) is a dozen
+ * operations. */
+#define POP2(n) n, n + 1, n + 1, n + 2
+#define POP4(n) POP2(n), POP2(n + 1), POP2(n + 1), POP2(n + 2)
+#define POP6(n) POP4(n), POP4(n + 1), POP4(n + 1), POP4(n + 2)
+static const uint8_t bits_in_byte[256] = {POP6(0), POP6(1), POP6(1),
+                                          POP6(2)};
+
+static inline unsigned bits_set16(unsigned x)
+{
+    return (unsigned)bits_in_byte[x & 0xFF] + bits_in_byte[x >> 8];
+}
 
 /* The window walk 16 bytes at a time, while it is that far from floor:
  * the characters counted are the bytes that start one (not 80-BF) and
@@ -344,7 +344,7 @@ static size_t walk_blocks(const unsigned char *u, size_t i, unsigned reach,
                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
         unsigned chars =
             ~(unsigned)_mm_movemask_epi8(_mm_or_si128(cont, blank)) & 0xFFFF;
-        unsigned have = bits_set(chars), need = reach - *counted;
+        unsigned have = bits_set16(chars), need = reach - *counted;
         if (have < need) {
             *counted += have;
             i -= 16;
@@ -365,6 +365,11 @@ size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
 {
     const unsigned char *u = (const unsigned char *)t;
     size_t i = pos;
+    if (reach == 0) { /* (most calls) only the blanks right before pos */
+        while (i > floor && blank(t[i - 1]))
+            i--;
+        return i;
+    }
     unsigned counted = 0;
 #ifdef __SSE2__
     if (pos > floor)
@@ -404,7 +409,7 @@ bool zc_anchor_covers(const zc_rule *ru, const zc_anchors *a, const char *t,
 {
     for (size_t k = 0; k < ru->n_anchors; k++) {
         const char *lit = a->lit[ru->anchors[k]];
-        size_t ln = a->len[ru->anchors[k]];
+        size_t ln = a->key[ru->anchors[k]].len;
         for (size_t p = 0; p + ln <= len; p++) {
             if (memcmp(t + p, lit, ln))
                 continue;

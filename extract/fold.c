@@ -350,7 +350,10 @@ void zc_fold_free(zc_fold *f)
     zc_free(f->mem, f->text);
     zc_free(f->mem, f->piece);
     zc_free(f->mem, f->marks);
+    zc_free(f->mem, f->classes);
     f->text = NULL;
+    f->classes = NULL;
+    f->classes_mark = NULL;
     f->piece = NULL;
     f->marks = NULL;
     f->nmarks = f->cap_marks = 0;
@@ -471,109 +474,143 @@ static bool reserve_marks(zc_fold *f, size_t more)
  * bytes at a time. */
 #define MARK_SPAN 4096
 
-static const uint64_t no_marks[65536 / 64];
+/* What the fast path asks of a character, one load per character: a
+ * byte per code point, CL_STOP for the 3-byte ones it leaves to the slow
+ * path (those that fold to another, the zero-width ones, U+0800 and
+ * below written in three bytes, surrogates), CL_MARK (in a fold's own
+ * copy) for those f->mark has.  ASCII has a table of its own (and no
+ * CL_STOP: only '(' needs a second look).  So after the CL_STOP test a
+ * class is the mark count's step. */
+enum { CL_MARK = 1, CL_STOP = 2 };
+#define CLASSES (65536 + 128) /* 3-byte code points, then ASCII */
 
-/* How many 3-byte characters with lead bytes E4-E9 (U+4000-9FFF) the
- * 16 bytes at s begin with, up to five.  Without SSE2: none, and the
- * loop below takes them one at a time. */
-#ifdef __SSE2__
-#include <emmintrin.h>
+static uint8_t base_classes[CLASSES];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
-static inline unsigned ideographs_at(const unsigned char *s)
+static void classes_init(void)
 {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    /* as signed bytes: E4-E9 are -28 to -23, 80-BF below -64 */
-    unsigned lead = (unsigned)_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
-                      _mm_cmplt_epi8(x, _mm_set1_epi8(-22))));
-    unsigned cont = (unsigned)_mm_movemask_epi8(
-        _mm_cmplt_epi8(x, _mm_set1_epi8(-64)));
-    /* bit p: a lead at p followed by two continuation bytes */
-    unsigned whole = lead & (cont >> 1) & (cont >> 2);
-    unsigned k = 0;
-    while (k < 5 && (whole >> (3 * k) & 1))
-        k++;
-    return k;
+    pthread_once(&t2s_once, t2s_init);
+    for (uint32_t cp = 0; cp < 65536; cp++)
+        if (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000) || cp == 0x200B ||
+            cp == 0xFEFF || fold_cp(cp) != cp)
+            base_classes[cp] = CL_STOP;
 }
-#else
-static inline unsigned ideographs_at(const unsigned char *s)
+
+/* The classes with f->mark's characters marked: a copy of the fold's
+ * own, made again only when f->mark changes.  NULL when out of memory. */
+static const uint8_t *classes_for(zc_fold *f)
 {
-    (void)s;
-    return 0;
+    pthread_once(&classes_once, classes_init);
+    if (!f->mark)
+        return base_classes;
+    if (f->classes && f->classes_mark == f->mark)
+        return f->classes;
+    if (!f->classes) {
+        f->classes = zc_malloc(f->mem, CLASSES);
+        if (!f->classes)
+            return NULL;
+    }
+    memcpy(f->classes, base_classes, CLASSES);
+    for (uint32_t w = 0; w < 65536 / 64; w++)
+        for (uint64_t b = f->mark[w]; b; b &= b - 1) {
+            uint32_t cp = w * 64 + (uint32_t)__builtin_ctzll(b);
+            f->classes[cp < 0x80 ? 65536 + cp : cp] |= CL_MARK;
+        }
+    f->classes_mark = f->mark;
+    return f->classes;
 }
-#endif
+
+/* Is the character before u[j] Han?  han: the one before u[i], where the
+ * run began; within the run every character of more than a byte is one
+ * of three bytes. */
+static bool han_before(const unsigned char *u, size_t i, size_t j, bool han)
+{
+    if (j == i)
+        return han;
+    if (u[j - 1] < 0x80)
+        return false;
+    return zc_is_han((uint32_t)(u[j - 3] & 0x0F) << 12 |
+                     (uint32_t)(u[j - 2] & 0x3F) << 6 | (u[j - 1] & 0x3F));
+}
+
+/* The 8 bytes at u, little-endian whatever the machine (one load on
+ * x86). */
+static inline uint64_t load_le64(const unsigned char *u)
+{
+    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
+           (uint64_t)u[3] << 24 | (uint64_t)u[4] << 32 |
+           (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
+           (uint64_t)u[7] << 56;
+}
+
+/* Two 3-byte characters in a row, as load_le64() sees their bytes: lead
+ * 1110xxxx, then 10xxxxxx twice. */
+#define TWO_3BYTE_MASK 0xC0C0F0C0C0F0u
+#define TWO_3BYTE_TAGS 0x8080E08080E0u
+
+/* The code point of a 3-byte character whose bytes were checked: the
+ * sum of the bytes in their places, less that of their tag bits. */
+static inline unsigned cp3(const unsigned char *p)
+{
+    return ((unsigned)p[0] << 12) + ((unsigned)p[1] << 6) + p[2] - 0xE2080u;
+}
 
 /* The run of characters from u[i] on (starting before lim) that fold to
  * themselves: ASCII (but a '(' right after a Han character may open a
- * gloss), ideographs that are not traditional, CJK punctuation such as
- * 。、《》 and quotes “” ‘’ — …  Notes its marks at folded offset =
- * source offset + delta; *han says whether the character before u[i],
- * then the run's last, is Han.  Returns where the run ends. */
+ * gloss) and 3-byte characters that are not CL_STOP (ideographs that are
+ * not traditional, most punctuation: 。、《》“” — …).  Notes its marks at
+ * folded offset = source offset + delta; *han says whether the character
+ * before u[i], then the run's last, is Han.  Returns where the run
+ * ends. */
 static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
                               size_t lim, size_t n, bool *han,
-                              const uint64_t *mark, uint32_t delta)
+                              const uint8_t *cls, uint32_t delta)
 {
+    const uint8_t *ascii = cls + 65536;
     uint32_t *marks = f->marks;
     size_t nm = f->nmarks, j = i;
-    bool h = *han;
+    /* a pair's second character starts before lim, and 8 bytes can be
+     * read from the first */
+    size_t pairs_end = n < 8 || lim < 3 ? 0 : lim - 3 < n - 7 ? lim - 3 : n - 7;
     while (j < lim) {
-        /* ideographs U+4E00-9FFF in a row (most of a notice): the block
-         * test vouches for their bytes, so each costs only its two
-         * bitmap tests */
-        unsigned run = lim - j >= 16 ? ideographs_at(u + j) : 0;
-        if (run) {
-            size_t q = j, e = j + 3 * run;
-            for (; q < e; q += 3) {
-                /* the bitmaps' word (cp / 64) and bit (cp % 64), from
-                 * the bytes: no need for cp itself */
-                uint32_t w = (uint32_t)(u[q] & 0x0F) << 6 | (u[q + 1] & 0x3F);
-                unsigned bit = u[q + 2] & 0x3F;
-                uint32_t tw = w - T2S_LO / 64;
-                if (tw >= (T2S_HI - T2S_LO) / 64 || /* U+4000-4DFF */
-                    (t2s_bits[tw] >> bit) & 1)       /* traditional */
-                    break;
-                marks[nm] = (uint32_t)q + delta;
-                nm += (mark[w] >> bit) & 1;
-            }
-            if (q > j)
-                h = true;
-            j = q;
-            if (q < e)
+        /* two ideographs at a time (most of a notice): one test of their
+         * bytes, then a class each */
+        while (j < pairs_end) {
+            uint64_t x = load_le64(u + j);
+            if ((x & TWO_3BYTE_MASK) != TWO_3BYTE_TAGS)
                 break;
-            continue;
-        }
-        unsigned c = u[j];
-        if (c < 0x80) {
-            if (c == '(' && h)
+            unsigned k0 = cls[cp3(u + j)], k1 = cls[cp3(u + j + 3)];
+            if ((k0 | k1) & CL_STOP)
                 break;
             marks[nm] = (uint32_t)j + delta;
-            nm += (mark[c / 64] >> (c % 64)) & 1;
-            h = false;
+            nm += k0;
+            marks[nm] = (uint32_t)j + 3 + delta;
+            nm += k1;
+            j += 6;
+        }
+        if (j >= lim)
+            break;
+        unsigned c = u[j];
+        if (c < 0x80) {
+            if (c == '(' && han_before(u, i, j, *han))
+                break;
+            marks[nm] = (uint32_t)j + delta;
+            nm += ascii[c];
             j++;
             continue;
         }
-        if (n - j < 3)
+        if (n - j < 3 || (c & 0xF0) != 0xE0 || (u[j + 1] & 0xC0) != 0x80 ||
+            (u[j + 2] & 0xC0) != 0x80)
             break;
-        unsigned c1 = u[j + 1], c2 = u[j + 2];
-        if (((c & 0xF0) ^ 0xE0) | ((c1 & 0xC0) ^ 0x80) | ((c2 & 0xC0) ^ 0x80))
+        unsigned k = cls[cp3(u + j)];
+        if (k & CL_STOP)
             break;
-        uint32_t cp = (c & 0x0F) << 12 | (c1 & 0x3F) << 6 | (c2 & 0x3F);
-        uint32_t k = cp - T2S_LO;
-        if (k < T2S_HI - T2S_LO) {
-            if ((t2s_bits[k / 64] >> (k % 64)) & 1)
-                break; /* traditional */
-            h = true;
-        } else if (cp - 0x3001 < 0x3F || cp - 0x2010 < 0x18) {
-            h = false; /* U+3001-303F, U+2010-2027 */
-        } else {
-            break;
-        }
         marks[nm] = (uint32_t)j + delta;
-        nm += (mark[cp / 64] >> (cp % 64)) & 1;
+        nm += k;
         j += 3;
     }
     f->nmarks = nm;
-    *han = h;
+    *han = han_before(u, i, j, *han);
     return j;
 }
 
@@ -584,7 +621,9 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     f->nmarks = 0;
     if (n >= UINT32_MAX)
         return false;
-    pthread_once(&t2s_once, t2s_init);
+    const uint8_t *cls = classes_for(f); /* (sets up t2s_bits too) */
+    if (!cls)
+        return false;
     /* folding never makes text longer: one folded byte per source byte
      * at most, plus the NUL */
     if (n + 1 > f->cap) {
@@ -600,7 +639,6 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     char *out = f->text;
     size_t i = 0, o = 0;
     bool prev_han = false;
-    const uint64_t *mark = f->mark ? f->mark : no_marks;
     while (i < n) {
         /* most text folds to itself: copy such runs whole */
         size_t lim = n - i > MARK_SPAN ? i + MARK_SPAN : n;
@@ -608,7 +646,7 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
             return false;
         bool han = prev_han;
         size_t j = same_run(f, (const unsigned char *)s, i, lim, n, &han,
-                            mark, (uint32_t)(o - i));
+                            cls, (uint32_t)(o - i));
         if (j > i) {
             if (!in_run(f, o, i))
                 return false;

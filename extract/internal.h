@@ -401,6 +401,11 @@ typedef struct zc_fold {
     const uint64_t *mark;
     uint32_t *marks;
     size_t nmarks, cap_marks;
+    /* fold.c's table of characters, with the marks of classes_mark (made
+     * again when mark points elsewhere: the bitmap must not change
+     * behind the same pointer) */
+    uint8_t *classes;
+    const uint64_t *classes_mark;
 } zc_fold;
 
 void zc_fold_init(zc_fold *f, const zc_mem *mem);

@@ -215,8 +215,8 @@ static void anchors_sift_keeps_hits(void **state)
     zc_anchors_free(a);
 }
 
-/* The fold takes five ideographs at a time where it can: a traditional
- * character at any place in or around such a block is still folded, and
+/* The fold takes two ideographs at a time where it can: a traditional
+ * character at any place in or around such a pair is still folded, and
  * the marks are the same as noted one character at a time. */
 static void fold_blocks_of_ideographs(void **state)
 {
