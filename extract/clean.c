@@ -419,53 +419,60 @@ static void end_line(zc_clean *c, bool newline)
     c->long_line = false;
 }
 
-/* Text without glosses, to the line filter. */
+/* Part of a line in c->line or streaming (a long one): s[0, k), and its
+ * line break when `newline`. */
+static void line_part(zc_clean *c, const char *s, size_t k, bool newline)
+{
+    if (c->long_line) {
+        emit(c, s, k);
+    } else if (c->line.len + k > MAX_LINE) {
+        /* too long for furniture: let it stream */
+        emit(c, c->line.data, c->line.len);
+        emit(c, s, k);
+        c->line.len = 0;
+        c->long_line = true;
+    } else if (!zc_buf_append(&c->line, s, k)) {
+        c->oom = true;
+    }
+    if (!newline)
+        return;
+    if (c->long_line) {
+        emit(c, "\n", 1);
+        c->long_line = false;
+    } else {
+        end_line(c, true);
+    }
+}
+
+/* Text without glosses, to the line filter.  Whole lines within s are
+ * judged where they lie and the ones kept go out as one run; only a line
+ * cut by the end of s (gloss_put() cuts at every parenthesis) is
+ * gathered in c->line, as line_part() would for all of them. */
 static void line_put(zc_clean *c, const char *s, size_t n)
 {
-    /* Fast path: whole lines within s are judged where they lie and the
-     * ones kept go out as one run, instead of being copied through
-     * c->line one by one.  Same decisions as the loop below. */
-    if (!c->long_line && !c->line.len) {
-        size_t run = 0, i = 0;
-        const char *nl;
-        while (i < n && (nl = memchr(s + i, '\n', n - i)) != NULL) {
-            size_t k = (size_t)(nl - (s + i));
-            if (k <= MAX_LINE && is_furniture(c, s + i, k)) {
-                c->lines_removed++;
-                emit(c, s + run, i - run);
-                run = i + k + 1;
-            }
-            i += k + 1;
-        }
-        emit(c, s + run, i - run);
-        s += i;
-        n -= i;
-    }
-    while (n) {
-        const char *nl = memchr(s, '\n', n);
+    const char *nl;
+    if (c->long_line || c->line.len) {
+        nl = memchr(s, '\n', n);
         size_t k = nl ? (size_t)(nl - s) : n;
-        if (c->long_line) {
-            emit(c, s, k);
-        } else if (c->line.len + k > MAX_LINE) {
-            /* too long for furniture: let it stream */
-            emit(c, c->line.data, c->line.len);
-            emit(c, s, k);
-            c->line.len = 0;
-            c->long_line = true;
-        } else if (!zc_buf_append(&c->line, s, k)) {
-            c->oom = true;
-        }
+        line_part(c, s, k, nl != NULL);
         if (!nl)
             return;
-        if (c->long_line) {
-            emit(c, "\n", 1);
-            c->long_line = false;
-        } else {
-            end_line(c, true);
-        }
         s += k + 1;
         n -= k + 1;
     }
+    size_t run = 0, i = 0;
+    while (i < n && (nl = memchr(s + i, '\n', n - i)) != NULL) {
+        size_t k = (size_t)(nl - (s + i));
+        if (k <= MAX_LINE && is_furniture(c, s + i, k)) {
+            c->lines_removed++;
+            emit(c, s + run, i - run);
+            run = i + k + 1;
+        }
+        i += k + 1;
+    }
+    emit(c, s + run, i - run);
+    if (i < n)
+        line_part(c, s + i, n - i, false);
 }
 
 /* ---- glosses ------------------------------------------------------------ */
@@ -546,6 +553,45 @@ static size_t next_paren(const char *str, size_t n)
     return i;
 }
 
+typedef enum { GLOSS, NOT_GLOSS, GLOSS_CUT } gloss_kind;
+
+/* What the "(" or "（" at s[i] (after a Han character) opens, read where
+ * it lies: GLOSS, *end just past its closing parenthesis; NOT_GLOSS, *end
+ * at the character that shows it (read again as text: a ")" or "）"
+ * too); GLOSS_CUT when s ends first, with its letters so far.  The same
+ * decisions as gloss_put() makes a character at a time for a gloss cut
+ * by the end of a chunk. */
+static gloss_kind gloss_at(const char *s, size_t i, size_t n, size_t *end,
+                           unsigned *letters, bool *tone)
+{
+    size_t j = i + (s[i] == '(' ? 1 : 3);
+    *letters = 0;
+    *tone = false;
+    while (j < n) {
+        uint32_t cp;
+        int l = zc_utf8_decode(s + j, n - j, &cp);
+        if (l <= 0) {
+            l = 1;
+            cp = 0xFFFD;
+        }
+        size_t len = (size_t)l;
+        bool t;
+        if (cp == ')' || cp == 0xFF09) {
+            *end = j + (*letters && *tone ? len : 0);
+            return *letters && *tone ? GLOSS : NOT_GLOSS;
+        }
+        if (!pinyin_letter(cp, &t) || *letters >= MAX_GLOSS_LETTERS ||
+            j - i + len > GLOSS_MAX) {
+            *end = j;
+            return NOT_GLOSS;
+        }
+        ++*letters;
+        *tone |= t;
+        j += len;
+    }
+    return GLOSS_CUT;
+}
+
 /* Complete characters s[0, n).  `mark` is the last position where the
  * character before is not simply s[mark - 1] (chunk start, a removed or
  * a flushed gloss): there c->prev_han says whether it is Han. */
@@ -601,13 +647,30 @@ static void gloss_put(zc_clean *c, const char *s, size_t n)
                 han = zc_utf8_decode(s + p, i - p, &pc) > 0 && zc_is_han(pc);
             }
             if (han) {
+                /* decided where it lies, so the text around a
+                 * parenthesis that opens no gloss stays one run */
+                size_t end = 0;
+                unsigned letters;
+                bool tone;
+                gloss_kind g = gloss_at(s, i, n, &end, &letters, &tone);
+                if (g == NOT_GLOSS) {
+                    i = end;
+                    continue;
+                }
                 if (i > run)
                     line_put(c, s + run, i - run);
-                memcpy(c->gl, s + i, len);
-                c->n_gl = len;
-                c->gl_letters = 0;
-                c->gl_tone = false;
-                run = i += len;
+                if (g == GLOSS) {
+                    c->glosses_removed++;
+                    c->prev_han = true; /* it followed a Han character */
+                    mark = run = i = end;
+                    continue;
+                }
+                /* cut by the end of the chunk: gathered in c->gl */
+                memcpy(c->gl, s + i, n - i);
+                c->n_gl = n - i;
+                c->gl_letters = letters;
+                c->gl_tone = tone;
+                run = i = n;
                 continue;
             }
         }

@@ -258,46 +258,42 @@ static inline bool plain3(const unsigned char *s)
 }
 
 #ifdef __SSE2__
-/* zc_plain_block(s, true, '\r', 0, NULL) for 32 bytes at once (one
- * test of the masks instead of two): are the bytes at s, up to the last
- * whole character, ASCII other than CR and NUL, or 3-byte sequences with
- * a lead byte E1-EC or EE-EF and two continuation bytes?  Returns 30, 31
- * or 32 (how far the whole characters reach), 0 otherwise.  Only
- * characters that pass unchanged are passed over, as by the byte loop in
- * utf8_run(), which decides whatever this declines. */
+/* zc_plain_block(s, true, '\r', 0, NULL) for 32 bytes at once, in fewer
+ * steps: are the bytes at s, up to the last whole character, ASCII other
+ * than CR and NUL, or 3-byte sequences with a lead byte E1-EC or EE-EF
+ * and two continuation bytes?  Returns 30, 31 or 32 (how far the whole
+ * characters reach), 0 otherwise.  Only characters that pass unchanged
+ * are passed over, as by the byte loop in utf8_run(), which decides
+ * whatever this declines. */
 static inline size_t plain32(const unsigned char *s)
 {
     const __m128i *p = (const __m128i *)(const void *)s;
     __m128i x0 = _mm_loadu_si128(p), x1 = _mm_loadu_si128(p + 1);
-    /* as signed bytes: 80-BF are below -64, E0-EF are -32 to -17 */
-    const __m128i m1 = _mm_set1_epi8(-1), m64 = _mm_set1_epi8(-64),
-                  m33 = _mm_set1_epi8(-33), m16 = _mm_set1_epi8(-16),
-                  cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128(),
-                  e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
-    __m128i c0 = _mm_cmplt_epi8(x0, m64), c1 = _mm_cmplt_epi8(x1, m64);
-    __m128i l0 = _mm_and_si128(_mm_cmpgt_epi8(x0, m33), _mm_cmplt_epi8(x0, m16));
-    __m128i l1 = _mm_and_si128(_mm_cmpgt_epi8(x1, m33), _mm_cmplt_epi8(x1, m16));
-    __m128i k0 = _mm_or_si128(_mm_cmpgt_epi8(x0, m1), _mm_or_si128(c0, l0));
-    __m128i k1 = _mm_or_si128(_mm_cmpgt_epi8(x1, m1), _mm_or_si128(c1, l1));
+    /* as signed bytes: 80-BF are below -64, E1-EF are -31 to -17 */
+    const __m128i m64 = _mm_set1_epi8(-64), m32 = _mm_set1_epi8(-32),
+                  m16 = _mm_set1_epi8(-16), cr = _mm_set1_epi8('\r'),
+                  nul = _mm_setzero_si128(), ed = _mm_set1_epi8((char)0xED);
+    __m128i c0 = _mm_cmpgt_epi8(m64, x0), c1 = _mm_cmpgt_epi8(m64, x1);
+    __m128i l0 = _mm_and_si128(_mm_cmpgt_epi8(x0, m32), _mm_cmpgt_epi8(m16, x0));
+    __m128i l1 = _mm_and_si128(_mm_cmpgt_epi8(x1, m32), _mm_cmpgt_epi8(m16, x1));
     __m128i bad = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(x0, cr), _mm_cmpeq_epi8(x0, nul)),
         _mm_or_si128(_mm_cmpeq_epi8(x1, cr), _mm_cmpeq_epi8(x1, nul)));
-    bad = _mm_or_si128(
-        bad, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x0, e0),
-                                       _mm_cmpeq_epi8(x0, ed)),
-                          _mm_or_si128(_mm_cmpeq_epi8(x1, e0),
-                                       _mm_cmpeq_epi8(x1, ed))));
-    /* C0-DF, F0-FF: neither ASCII, a continuation nor a 3-byte lead */
-    if (_mm_movemask_epi8(bad) ||
-        _mm_movemask_epi8(_mm_and_si128(k0, k1)) != 0xFFFF)
+    bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(x0, ed),
+                                         _mm_cmpeq_epi8(x1, ed)));
+    if (_mm_movemask_epi8(bad))
         return 0;
+    uint32_t h = (uint32_t)_mm_movemask_epi8(x0) |
+                 (uint32_t)_mm_movemask_epi8(x1) << 16;
     uint32_t l = (uint32_t)_mm_movemask_epi8(l0) |
                  (uint32_t)_mm_movemask_epi8(l1) << 16;
     uint32_t c = (uint32_t)_mm_movemask_epi8(c0) |
                  (uint32_t)_mm_movemask_epi8(c1) << 16;
-    /* every lead followed by exactly two continuation bytes, no other
-     * continuation byte (a lead in the last two places continues after) */
-    if (c != ((l << 1) | (l << 2)))
+    /* every byte above 7F a lead or a continuation (not E0, C0-DF,
+     * F0-FF), every lead followed by exactly two continuation bytes and
+     * no other continuation byte (a lead in the last two places
+     * continues after) */
+    if (h != (l | c) || c != ((l << 1) | (l << 2)))
         return 0;
     return l & 0x80000000u ? 31 : l & 0x40000000u ? 30 : 32;
 }

@@ -27,11 +27,29 @@ typedef struct jw {
     FILE *out;  /* flushed to when `buf` fills; NULL: keep everything */
     char *buf;
     size_t len, cap;
+    size_t room; /* n bytes go straight in when len + n <= room:
+                    see jw_set_room()                                  */
     bool oom;
     bool comma; /* a value was written at this nesting level           */
+    bool parsed_text; /* the zc_str values written are text a parser
+                         delivered: valid UTF-8, see jw_text()         */
 } jw;
 
 #define JW_FLUSH (64 * 1024)
+
+/* After a change of out, buf, cap or oom: the buffer is flushed before
+ * it reaches JW_FLUSH when streaming, and nothing is written after a
+ * failure.  One bound makes the test of the many small writes one
+ * comparison. */
+static void jw_set_room(jw *w)
+{
+    if (w->oom)
+        w->room = 0;
+    else if (w->out && w->cap >= JW_FLUSH)
+        w->room = JW_FLUSH - 1;
+    else
+        w->room = w->cap;
+}
 
 static void jw_flush(jw *w)
 {
@@ -39,42 +57,47 @@ static void jw_flush(jw *w)
         if (fwrite(w->buf, 1, w->len, w->out) != w->len)
             w->oom = true;
         w->len = 0;
+        jw_set_room(w);
     }
 }
 
-static void jw_raw_grow(jw *w, const char *s, size_t n)
+/* Room for n more bytes at w->buf + w->len, the buffer flushed (when
+ * streaming) or grown to make it; NULL after a failure. */
+static char *jw_make_room(jw *w, size_t n)
 {
     if (w->oom)
-        return;
-    if (w->len + n > w->cap) {
-        if (w->out && w->len >= JW_FLUSH) {
-            jw_flush(w);
-            if (n <= w->cap)
-                goto copy;
-        }
+        return NULL;
+    if (w->out && w->len + n >= JW_FLUSH)
+        jw_flush(w);
+    if (!w->oom && w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 4096;
         while (cap < w->len + n)
             cap *= 2;
         char *b = realloc(w->buf, cap);
-        if (!b) {
+        if (b) {
+            w->buf = b;
+            w->cap = cap;
+        } else {
             w->oom = true;
-            return;
         }
-        w->buf = b;
-        w->cap = cap;
     }
-copy:
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
-    if (w->out && w->len >= JW_FLUSH)
-        jw_flush(w);
+    jw_set_room(w);
+    return w->oom ? NULL : w->buf + w->len;
+}
+
+static void jw_raw_grow(jw *w, const char *s, size_t n)
+{
+    char *p = jw_make_room(w, n);
+    if (p) {
+        memcpy(p, s, n);
+        w->len += n;
+    }
 }
 
 /* Most writes are a few bytes into room the buffer has: inline that. */
 static inline void jw_raw(jw *w, const char *s, size_t n)
 {
-    if (w->len + n <= w->cap && !w->oom &&
-        !(w->out && w->len + n >= JW_FLUSH)) {
+    if (w->len + n <= w->room) {
         memcpy(w->buf + w->len, s, n);
         w->len += n;
         return;
@@ -122,6 +145,7 @@ static void jw_clear(jw *j, bool release)
     j->len = 0;
     j->oom = false;
     j->comma = false;
+    jw_set_room(j);
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n) (s[0] >= 0x80), 0 if it
@@ -203,8 +227,7 @@ static inline void jw_run(jw *w, const char *s, size_t n)
 /* Where a text's escaped form differs from the text: the source offset
  * of each escaped byte and the bytes the escapes have added up to and
  * including it (a text cache's map, see below).  `ok` goes false when the
- * map cannot describe the text: a byte replaced with U+FFFD (not a
- * one-byte-to-escape change), too many escapes, or no memory. */
+ * map cannot describe the text: too many escapes, or no memory. */
 typedef struct escmap {
     size_t *at, *extra;
     size_t n, cap, limit;
@@ -237,21 +260,41 @@ static void escmap_add(escmap *m, size_t at, size_t added)
     m->n++;
 }
 
-/* A JSON string's contents: escapes quotes, backslashes and every control
- * character, copied in runs.  Document text is valid UTF-8 (the decoder
- * guarantees it), but not every string is document text: a file name
- * (source.path), a --filter record's url, a rule file's name can hold any
- * bytes.  Each byte that does not start a valid UTF-8 sequence is written
- * as U+FFFD, so the output is always UTF-8 (RFC 8259 section 8.1).  `m`,
- * if not NULL, is told where the escapes are. */
-static void jw_escape(jw *w, const char *s, size_t n, escmap *m)
+/* The escape of a byte JSON must escape (a quote, a backslash, a control
+ * character); returns its length. */
+static size_t json_escape_byte(unsigned char c, char esc[6])
 {
     static const char hex[] = "0123456789abcdef";
+    esc[0] = '\\';
+    switch (c) {
+    case '"': esc[1] = '"'; return 2;
+    case '\\': esc[1] = '\\'; return 2;
+    case '\n': esc[1] = 'n'; return 2;
+    case '\r': esc[1] = 'r'; return 2;
+    case '\t': esc[1] = 't'; return 2;
+    case '\b': esc[1] = 'b'; return 2;
+    case '\f': esc[1] = 'f'; return 2;
+    default:
+        memcpy(esc + 1, "u00", 3);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        return 6;
+    }
+}
+
+/* A JSON string's contents: escapes quotes, backslashes and every control
+ * character, copied in runs.  For strings that may hold any bytes: a file
+ * name (source.path), a --filter record's url, a rule file's name, a
+ * section built by a caller of zc_section_to_json().  Each byte that does
+ * not start a valid UTF-8 sequence is written as U+FFFD, so the output is
+ * always UTF-8 (RFC 8259 section 8.1).  Text a parser delivered goes
+ * through jw_text() instead. */
+static void jw_escape(jw *w, const char *s, size_t n)
+{
     const unsigned char *u = (const unsigned char *)s;
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        /* section text is most of the output: whole blocks of it need no
-         * escape */
+        /* whole blocks of CJK text need no escape */
         while (n - i >= ZC_BLOCK) {
             size_t step = json_block(u + i);
             if (!step)
@@ -280,51 +323,141 @@ static void jw_escape(jw *w, const char *s, size_t n, escmap *m)
             jw_run(w, s + run, i - run);
             run = i + 1;
             jw_raw(w, "\xEF\xBF\xBD", 3);
-            if (m)
-                m->ok = false;
             continue;
         }
         jw_run(w, s + run, i - run);
         run = i + 1;
-        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        size_t len = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            len = 6;
-        }
-        jw_raw(w, esc, len);
-        if (m)
-            escmap_add(m, i, len - 1);
+        char esc[6];
+        jw_raw(w, esc, json_escape_byte(c, esc));
     }
     jw_run(w, s + run, n - run);
 }
 
+/* Does JSON escape c: a quote, a backslash, a control character? */
+static inline bool json_special(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* The bytes of s[0, 16) that json_special() holds for, as a vector. */
+static inline __m128i json_special16(const unsigned char *s)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* min(x, 1F) == x: x is at most 1F, unsigned */
+    return _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+        _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
+}
+#endif
+
+/* The offset of the first byte of s[0, n) that json_special() holds for,
+ * n if none: 32 bytes a step with SSE2, the rest of a text of 16 bytes or
+ * more in blocks (the last one ends at n, its bytes already passed
+ * shifted out of the mask), shorter texts by the byte loop, which is the
+ * scalar twin.  In UTF-8 such a byte is always a character of its own, so
+ * the bytes between need no decoding. */
+static size_t json_plain_span(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+    if (n >= ZC_BLOCK) {
+        for (; n - i >= 2 * ZC_BLOCK; i += 2 * ZC_BLOCK) {
+            __m128i a = json_special16(s + i);
+            __m128i b = json_special16(s + i + ZC_BLOCK);
+            if (_mm_movemask_epi8(_mm_or_si128(a, b))) {
+                unsigned m = (unsigned)_mm_movemask_epi8(a) |
+                             (unsigned)_mm_movemask_epi8(b) << ZC_BLOCK;
+                return i + (size_t)__builtin_ctz(m);
+            }
+        }
+        while (i < n) {
+            size_t at = n - i >= ZC_BLOCK ? i : n - ZC_BLOCK;
+            unsigned m =
+                (unsigned)_mm_movemask_epi8(json_special16(s + at)) >> (i - at);
+            if (m)
+                return i + (size_t)__builtin_ctz(m);
+            i = at + ZC_BLOCK;
+        }
+        return n;
+    }
+#endif
+    while (i < n && !json_special(s[i]))
+        i++;
+    return i;
+}
+
+/* jw_escape() for text a parser delivered (section text, heading and
+ * marker, every item's text: zc_str values): valid UTF-8, guaranteed by
+ * decode.c and kept so by every later step, which cuts only at character
+ * boundaries (extract.h: strings handed out are UTF-8).  It needs no
+ * check, only its quotes, backslashes and control characters escaped,
+ * which is a fraction of the work.  `m`, if not NULL, is told where the
+ * escapes are. */
+static void jw_text(jw *w, const char *s, size_t n, escmap *m)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    for (;;) {
+        size_t k = json_plain_span(u + i, n - i);
+        jw_run(w, s + i, k);
+        i += k;
+        if (i >= n)
+            return;
+        char esc[6];
+        size_t len = json_escape_byte(u[i], esc);
+        jw_raw(w, esc, len);
+        if (m)
+            escmap_add(m, i, len - 1);
+        i++;
+    }
+}
+
+/* "s", for s[0, n) that needs no escape: one write. */
+static void jw_quoted(jw *w, const char *s, size_t n)
+{
+    char *p = w->len + n + 2 <= w->room ? w->buf + w->len
+                                        : jw_make_room(w, n + 2);
+    if (!p)
+        return;
+    p[0] = '"';
+    if (n)
+        memcpy(p + 1, s, n);
+    p[n + 1] = '"';
+    w->len += n + 2;
+}
+
 static void jw_strn(jw *w, const char *s, size_t n)
 {
+    /* most are short ASCII names (ids, styles, kinds, dates) that need
+     * no escape */
+    size_t k = 0;
+    while (k < n) {
+        unsigned char c = (unsigned char)s[k];
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+        k++;
+    }
+    if (k == n) {
+        jw_quoted(w, s, n);
+        return;
+    }
     jw_raw(w, "\"", 1);
-    jw_escape(w, s, n, NULL);
+    jw_escape(w, s, n);
     jw_raw(w, "\"", 1);
 }
 
-/* A key, given already quoted with its colon ("\"id\":"): the keys are
- * ASCII literals, and escaping each one was most of the writer's calls. */
+/* A key, given with its comma, quoted and with its colon (",\"id\":"):
+ * the keys are ASCII literals, and escaping each one was most of the
+ * writer's calls.  The comma is left out after an opening brace. */
 static inline void jw_qkey(jw *w, const char *quoted, size_t n)
 {
-    jw_sep(w);
-    jw_raw(w, quoted, n);
+    size_t skip = !w->comma;
+    jw_raw(w, quoted + skip, n - skip);
     w->comma = false;
 }
-#define jw_key(w, k) jw_qkey((w), "\"" k "\":", sizeof "\"" k "\":" - 1)
+#define jw_key(w, k) jw_qkey((w), ",\"" k "\":", sizeof ",\"" k "\":" - 1)
 
 static void jw_str(jw *w, const char *s)
 {
@@ -335,13 +468,23 @@ static void jw_str(jw *w, const char *s)
         jw_lit(w, "null");
 }
 
+/* A zc_str: text of the document, checked only when it may not come
+ * from a parser (zc_section_to_json()). */
 static void jw_zstr(jw *w, zc_str s)
 {
     jw_sep(w);
-    if (s.ptr)
-        jw_strn(w, s.ptr, s.len);
-    else
+    if (!s.ptr) {
         jw_lit(w, "null");
+    } else if (!w->parsed_text) {
+        jw_strn(w, s.ptr, s.len);
+    } else if (json_plain_span((const unsigned char *)s.ptr, s.len) ==
+               s.len) {
+        jw_quoted(w, s.ptr, s.len);
+    } else {
+        jw_raw(w, "\"", 1);
+        jw_text(w, s.ptr, s.len, NULL);
+        jw_raw(w, "\"", 1);
+    }
 }
 
 /* A long run of bytes that needs no escaping: straight to the stream
@@ -355,8 +498,10 @@ static void jw_bulk(jw *w, const char *s, size_t n)
         return;
     }
     jw_flush(w);
-    if (!w->oom && fwrite(s, 1, n, w->out) != n)
+    if (!w->oom && fwrite(s, 1, n, w->out) != n) {
         w->oom = true;
+        jw_set_room(w);
+    }
 }
 
 /* ---- section text, escaped once ------------------------------------------ *
@@ -376,12 +521,12 @@ static void jw_bulk(jw *w, const char *s, size_t n)
  * document, also after zc_parser_reset()).  Its text pointer is compared
  * too, as a check that costs nothing.
  *
- * Why the slice is the escaped text: the cache is used only when the
- * whole cached text was valid UTF-8 (no byte became U+FFFD) and the slice
- * starts and ends on character boundaries.  Then the slice is whole
- * characters, each escaped on its own (a control character, quote or
- * backslash into an escape, anything else copied), exactly as escaping
- * the slice alone would. */
+ * Why the slice is the escaped text: only the writer has a cache, and
+ * its texts come from a parser, so they are valid UTF-8 (jw_text()); the
+ * cache is used only when the slice starts and ends on character
+ * boundaries.  Then the slice is whole characters, each escaped on its
+ * own (a control character, quote or backslash into an escape, anything
+ * else copied), exactly as escaping the slice alone would. */
 typedef struct textcache {
     bool valid;
     size_t start, end; /* decoded-text span of the cached text          */
@@ -455,29 +600,29 @@ static void tc_fill(jw *w, textcache *tc, const zc_section *s)
     tc->map.ok = s->end - s->start == s->text.len;
     /* a text that is mostly escapes is not worth a map */
     tc->map.limit = s->text.len / 16 + 256;
-    jw_escape(&tc->esc, s->text.ptr, s->text.len, &tc->map);
+    jw_text(&tc->esc, s->text.ptr, s->text.len, &tc->map);
     tc->valid = tc->map.ok && !tc->esc.oom;
     tc->start = s->start;
     tc->end = s->end;
     tc->ptr = s->text.ptr;
-    if (tc->esc.oom) {
-        jw_strn(w, s->text.ptr, s->text.len);
-        return;
-    }
     jw_raw(w, "\"", 1);
-    jw_bulk(w, tc->esc.buf, tc->esc.len);
+    if (tc->esc.oom)
+        jw_text(w, s->text.ptr, s->text.len, NULL);
+    else
+        jw_bulk(w, tc->esc.buf, tc->esc.len);
     jw_raw(w, "\"", 1);
 }
 
-/* A section's "text" value; `tc` NULL: no cache. */
+/* A section's "text" value; `tc` NULL: no cache (only the writer has one,
+ * for the sections a parser delivers). */
 static void section_text(jw *w, const zc_section *s, textcache *tc)
 {
+    if (!tc || !s->text.ptr) {
+        jw_zstr(w, s->text);
+        return;
+    }
     jw_sep(w);
-    if (!s->text.ptr)
-        jw_lit(w, "null");
-    else if (!tc)
-        jw_strn(w, s->text.ptr, s->text.len);
-    else if (!tc_write(w, tc, s))
+    if (!tc_write(w, tc, s))
         tc_fill(w, tc, s);
 }
 
@@ -736,9 +881,10 @@ static void quantity(jw *w, const zc_quantity *q, unsigned flags)
     jw_close(w, '}');
 }
 
-/* What section() writes for five empty arrays. */
+/* What section() writes for five empty arrays (a key, as jw_qkey() takes
+ * it). */
 #define EMPTY_ARRAYS                                                       \
-    "\"items\":[],\"assignments\":[],\"deadlines\":[],\"targets\":[],"     \
+    ",\"items\":[],\"assignments\":[],\"deadlines\":[],\"targets\":[],"     \
     "\"quantities\":[]"
 
 static void section(jw *w, const zc_section *s, unsigned flags,
@@ -931,6 +1077,9 @@ zc_status zc_json_writer_begin(zc_json_writer *w, const char *path,
     w->path = dup(path);
     w->format = dup(format ? format : "text");
     w->w.out = (w->flags & ZC_JSON_PRETTY) ? NULL : w->out;
+    /* the callbacks take what a parser delivers (extract_json.h) */
+    w->w.parsed_text = true;
+    jw_set_room(&w->w);
     if ((path && !w->path) || !w->format)
         return ZC_ERR_NOMEM;
     jw_open(&w->warnings, '[');

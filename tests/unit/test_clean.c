@@ -131,6 +131,57 @@ static void glosses_found_at_every_offset(void **state)
     }
 }
 
+/* Random texts of the pieces that decide the filters: Han characters
+ * (丈 ends in 88, 伈 in BC 88, the last bytes of "（"), parentheses of
+ * both widths, pinyin letters with and without tone marks, furniture and
+ * label lines, line breaks.  In one piece, clean.c finds parentheses 32
+ * bytes at a time, decides a gloss where it lies and judges whole lines
+ * where they lie; a byte at a time, it reads one character at a time and
+ * gathers glosses and lines.  Every way must give the same text. */
+static void one_piece_equals_byte_at_a_time(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "中", "文", "丈", "伈", "發", "(", "（", ")", "）", "fā", "yī", "a",
+        "ǚ", "de", "，", "\n", "打印本页", "分享到", "索引号", " ", "1",
+        "ɡ", "X", "(fā)", "（yī）", "(tǐ)", "(de)", "(ā", "（fāyīfā）",
+        "(fāyīfāy)", "(lǚ)", "(a)"};
+    size_t np = sizeof pieces / sizeof pieces[0];
+    uint32_t x = 11;
+    size_t found = 0;
+    char in[4000];
+    for (int it = 0; it < 3000; it++) {
+        size_t k = 0;
+        x = x * 1103515245u + 12345u;
+        size_t count = (x >> 16) % 200;
+        for (size_t j = 0; j < count; j++) {
+            x = x * 1103515245u + 12345u;
+            unsigned r = (x >> 16) % 100;
+            const char *pc = r < 40 ? "中" : pieces[r % np];
+            size_t l = strlen(pc);
+            memcpy(in + k, pc, l);
+            k += l;
+        }
+        size_t lines0, glosses0;
+        char *whole = clean(in, k, 0, true, &lines0, &glosses0);
+        found += glosses0;
+        x = x * 1103515245u + 12345u;
+        size_t chunks[] = {1, 2 + (x >> 16) % 40};
+        for (size_t c = 0; c < 2; c++) {
+            size_t lines, glosses;
+            char *out = clean(in, k, chunks[c], true, &lines, &glosses);
+            if (strcmp(out, whole))
+                fail_msg("text %d, chunk %zu: \"%s\" in one piece, \"%s\"",
+                         it, chunks[c], whole, out);
+            assert_int_equal(lines, lines0);
+            assert_int_equal(glosses, glosses0);
+            free(out);
+        }
+        free(whole);
+    }
+    assert_true(found > 1000);
+}
+
 /* A furniture word in a line longer than a page toolbar is text. */
 static void long_lines_stream_through(void **state)
 {
@@ -249,6 +300,7 @@ int main(void)
         cmocka_unit_test(pinyin_glosses_are_removed),
         cmocka_unit_test(what_stays),
         cmocka_unit_test(glosses_found_at_every_offset),
+        cmocka_unit_test(one_piece_equals_byte_at_a_time),
         cmocka_unit_test(long_lines_stream_through),
         cmocka_unit_test(traditional_notice_with_glosses_has_sections),
         cmocka_unit_test(glosses_gone_in_all_traditional_notices),

@@ -159,7 +159,9 @@ static void clean_utf8_is_unchanged(void **state)
 
 /* utf8_run() passes plain text over 32 and 16 bytes at a time: a byte
  * that is not plain (CR, NUL, a 2- or 4-byte character, the E0 and ED
- * leads, an invalid or a cut sequence) at every offset around those
+ * leads, a stray continuation byte, an invalid or a cut sequence), and
+ * plain ones at the edges of what passes (E1 and EF leads, controls
+ * other than CR and NUL), at every offset around those
  * blocks, after ASCII or after CJK text, must be decided as the byte
  * loop decides it. */
 static void odd_bytes_at_every_block_offset(void **state)
@@ -167,42 +169,55 @@ static void odd_bytes_at_every_block_offset(void **state)
     (void)state;
     static const struct {
         const char *in, *out, *warn;
+        size_t n_warn; /* `warn` at consecutive offsets */
     } odd[] = {
-        {"\r", "\n", ""},
-        {"\r\n", "\n", ""},
-        {"\0", RFC, "nul-byte"},
-        {"\xC2\xB7", "\xC2\xB7", ""},
-        {"\xE0\xA0\x80", "\xE0\xA0\x80", ""},
-        {"\xED\x9F\xBF", "\xED\x9F\xBF", ""},
-        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", ""},
-        {"\xFF", RFC, "invalid-utf8"},
-        {"\xE4\xB8", RFC, "invalid-utf8"},
+        {"\r", "\n", "", 0},
+        {"\r\n", "\n", "", 0},
+        {"\0", RFC, "nul-byte", 1},
+        {"\xC2\xB7", "\xC2\xB7", "", 0},
+        {"\xE0\xA0\x80", "\xE0\xA0\x80", "", 0},
+        {"\xED\x9F\xBF", "\xED\x9F\xBF", "", 0},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", "", 0},
+        {"\xFF", RFC, "invalid-utf8", 1},
+        {"\xE4\xB8", RFC, "invalid-utf8", 1},
+        {"\x80", RFC, "invalid-utf8", 1},
+        {"\xC0", RFC, "invalid-utf8", 1},
+        {"\xF5", RFC, "invalid-utf8", 1},
+        {"\xE1\x80\x80", "\xE1\x80\x80", "", 0},
+        {"\xEF\xBF\xBF", "\xEF\xBF\xBF", "", 0},
+        {"\x01\t\n\x7F", "\x01\t\n\x7F", "", 0},
+        {"\xE0\x80\x80", RFC RFC RFC, "invalid-utf8", 3}, /* overlong */
+        {"\xED\xA0\x80", RFC RFC RFC, "invalid-utf8", 3}, /* surrogate */
+        {"\xE4\xC0\x80", RFC RFC RFC, "invalid-utf8", 3},
     };
-    char in[256], out[256], warns[64];
-    for (size_t o = 0; o < sizeof odd / sizeof odd[0]; o++) {
+    char in[256], out[256], warns[128];
+    for (size_t o = 0; o < 2 * (sizeof odd / sizeof odd[0]); o++) {
+        const char *odd_in = odd[o / 2].in, *odd_out = odd[o / 2].out;
+        bool cjk = o % 2; /* what comes before it */
         for (size_t at = 0; at < 70; at++) {
             /* `at` bytes before the odd one: ASCII, or CJK and ASCII */
             size_t k = 0;
-            for (; o % 2 == 0 && k + 3 <= at; k += 3)
+            for (; cjk && k + 3 <= at; k += 3)
                 memcpy(in + k, "文", 3);
             for (; k < at; k++)
                 in[k] = 'x';
             memcpy(out, in, k);
             size_t ki = k, ko = k;
-            k = strlen(odd[o].in) + (odd[o].in[0] ? 0 : 1); /* NUL */
-            memcpy(in + ki, odd[o].in, k);
+            k = strlen(odd_in) + (odd_in[0] ? 0 : 1); /* NUL */
+            memcpy(in + ki, odd_in, k);
             ki += k;
-            memcpy(out + ko, odd[o].out, strlen(odd[o].out));
-            ko += strlen(odd[o].out);
+            memcpy(out + ko, odd_out, strlen(odd_out));
+            ko += strlen(odd_out);
             static const char rest[] = "a一二三四五六七八九十一二三四五六七八九十b";
             memcpy(in + ki, rest, sizeof rest - 1);
             memcpy(out + ko, rest, sizeof rest - 1);
             ki += sizeof rest - 1;
             ko += sizeof rest - 1;
-            if (*odd[o].warn)
-                snprintf(warns, sizeof warns, "%s@%zu", odd[o].warn, at);
-            else
-                warns[0] = '\0';
+            warns[0] = '\0';
+            for (size_t w = 0, nw = 0; w < odd[o / 2].n_warn; w++)
+                nw += (size_t)snprintf(warns + nw, sizeof warns - nw,
+                                       "%s%s@%zu", w ? " " : "",
+                                       odd[o / 2].warn, at + w);
             check_decode("utf-8", in, ki, out, ko, warns);
         }
     }

@@ -363,16 +363,18 @@ static void close_and_compare(zc_json_writer *wc, zc_json_writer *wf,
 }
 
 /* Hand-made sections: a parent, then every slice of it as a child.  The
- * parents hold escapes at both ends, an invalid byte, a character cut at
- * the end; the slices start and end inside characters and escapes. */
+ * parents hold escapes at both ends and characters of every length; the
+ * slices start and end inside characters and escapes (no parser cuts
+ * there, but the cache must notice and leave the slice to be escaped
+ * afresh). */
 static void cached_text_equals_fresh_escape_by_hand(void **state)
 {
     (void)state;
     static const char *const parents[] = {
-        "\"中\\a\n文\t\x01\"b\r\x1f" "字\"",
+        "\"中\\a\n文\t\x01\"b\r\037字\"",
         "中文\n字符\n",
-        "中\xff文\n\"",          /* invalid byte: no cache        */
-        "中文\"\xe5\xad",        /* cut character at the end      */
+        "中\\文\n\"\x7f",        /* escapes, DEL                  */
+        "中文\"\xf0\x9f\x98\x80", /* 4 bytes at the end            */
         "\xe0\xa0\x80\xed\x9f\xbf\xf0\x90\x80\x80\xc2\x80\n\"", /* 2-4 bytes */
         "",
     };
@@ -533,11 +535,12 @@ static size_t ref_utf8(const unsigned char *s, size_t n)
     return k;
 }
 
-/* "text":"<s escaped>" as the writer must write it. */
-static size_t ref_text_field(const unsigned char *s, size_t n, char *out)
+/* "key":"<s escaped>" as the writer must write it. */
+static size_t ref_string(const unsigned char *s, size_t n, char *out,
+                         const char *key)
 {
     size_t o = 0;
-    o += (size_t)sprintf(out, "\"text\":\"");
+    o += (size_t)sprintf(out, "\"%s\":\"", key);
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         size_t k = ref_utf8(s + i, n - i);
@@ -569,79 +572,176 @@ static size_t ref_text_field(const unsigned char *s, size_t n, char *out)
     return o;
 }
 
+/* The writer escapes in two ways: strings that may hold any bytes (the
+ * path, rule names, zc_section_to_json()) are checked as UTF-8, each
+ * invalid byte becoming U+FFFD; text a parser delivered (section text,
+ * heading, marker, items) is valid UTF-8 and only has its quotes,
+ * backslashes and control characters escaped, 32 or 16 bytes a step. */
+
+/* One document with `t` as the path (checked) and, when `valid`, as a
+ * section's text, heading and marker (trusted), then a slice [a, b) of it
+ * as a sub-section's text (from the cache) and heading: each must be
+ * written as the reference writes it. */
+static void check_escapes(zc_json_writer *w, const zc_callbacks *cb,
+                          zc_parser *p, memout *m, const unsigned char *t,
+                          size_t n, size_t a, size_t b, bool valid,
+                          const char *what)
+{
+    static char path[512], want[512 * 6 + 32];
+    zc_document doc;
+    memset(&doc, 0, sizeof doc);
+    assert_true(n < sizeof path);
+    memcpy(path, t, n);
+    path[n] = '\0';
+    size_t before = m->len;
+    assert_int_equal(zc_json_writer_begin(w, path, NULL), ZC_OK);
+    assert_int_equal(cb->document(&doc, cb->ud), 0);
+    if (valid) {
+        zc_section s;
+        memset(&s, 0, sizeof s);
+        s.id = "1";
+        s.level = 1;
+        s.style = "zh_dun";
+        s.start = 1000;
+        s.end = 1000 + n;
+        s.marker.ptr = s.heading.ptr = s.text.ptr = (const char *)t;
+        s.marker.len = s.heading.len = s.text.len = n;
+        assert_int_equal(cb->section(&s, cb->ud), 0);
+        s.id = "1.1";
+        s.level = 2;
+        s.start = 1000 + a;
+        s.end = 1000 + b;
+        s.heading.ptr = s.text.ptr = (const char *)t + a;
+        s.heading.len = s.text.len = b - a;
+        assert_int_equal(cb->section(&s, cb->ud), 0);
+    }
+    assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
+    const char *out = m->buf + before;
+    size_t k = ref_string(t, n, want, "path");
+    if (!strstr(out, want))
+        fail_msg("%s: path of %zu bytes escaped wrongly: %s", what, n, out);
+    if (!valid)
+        return;
+    static const char *const fields[] = {"marker", "heading", "text"};
+    for (size_t f = 0; f < 3; f++) {
+        ref_string(t, n, want, fields[f]);
+        if (!strstr(out, want))
+            fail_msg("%s: %s of %zu bytes not as the path's \"%.*s\": %s",
+                     what, fields[f], n, (int)k, want, out);
+    }
+    const char *sub = strstr(out, "\"id\":\"1.1\"");
+    assert_non_null(sub);
+    for (size_t f = 1; f < 3; f++) {
+        ref_string(t + a, b - a, want, fields[f]);
+        if (!strstr(sub, want))
+            fail_msg("%s: %s of slice [%zu, %zu) escaped wrongly: %s", what,
+                     fields[f], a, b, sub);
+    }
+}
+
 /* Random texts built from the pieces that decide escaping (ASCII, the
  * escaped bytes, CJK, 3-byte sequences with every kind of lead byte, 2-
  * and 4-byte sequences, invalid and cut sequences), at every alignment to
- * the writer's 16-byte blocks, as a section's text and as a slice of its
- * parent's (the cache), against the reference. */
+ * the writer's 16- and 32-byte blocks: as the path against the
+ * reference; when valid UTF-8, also as the text, heading and marker of a
+ * section and as a slice of it (the cache), which must come out as the
+ * path does. */
 static void escaping_matches_a_byte_at_a_time_reference(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {
-        "a", "Z", " ", "\x7F", "\"", "\\", "\n", "\t", "\x01", "\x1F",
-        "中", "，", "\xEF\xBF\xBD", "\xE0\xA0\x80", "\xE0\x80\x80",
-        "\xED\x9F\xBF", "\xED\xA0\x80", "\xC2\x80", "\xDF\xBF", "\xC0\x80",
-        "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\x80",
-        "\xBF", "\xE4\xB8", "\xE4", "\xF0\x90", "\xFF", "\xF5"};
-    size_t np = sizeof pieces / sizeof pieces[0];
+    static const char *const valid[] = {
+        "a", "Z", " ", "\x7F", "\"", "\\", "\n", "\t", "\r", "\b", "\f",
+        "\x01", "\x1F", "中", "，", "\xEF\xBF\xBD", "\xE0\xA0\x80",
+        "\xED\x9F\xBF", "\xEF\xBF\xBF", "\xE1\x80\x80", "\xC2\x80",
+        "\xDF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "é"};
+    static const char *const invalid[] = {
+        "\xE0\x80\x80", "\xED\xA0\x80", "\xC0\x80", "\xF4\x90\x80\x80",
+        "\x80", "\xBF", "\xE4\xB8", "\xE4", "\xF0\x90", "\xFF", "\xF5"};
+    size_t nv = sizeof valid / sizeof valid[0];
+    size_t ni = sizeof invalid / sizeof invalid[0];
     memout m;
     mo_open(&m);
     zc_json_writer *w = zc_json_writer_new(m.f, 0);
     zc_callbacks cb;
     zc_json_writer_callbacks(w, &cb);
     zc_parser *p = zc_parser_new(NULL, NULL, NULL);
-    zc_document doc;
-    memset(&doc, 0, sizeof doc);
     uint32_t x = 7;
-    unsigned char t[160];
-    char want[160 * 6 + 16];
+    unsigned char t[400];
     for (int it = 0; it < 20000; it++) {
         size_t n = 0;
         x = x * 1103515245u + 12345u;
+        bool ok = (x >> 12) % 4 != 0;
         size_t len = (x >> 16) % 100, lead = (x >> 8) % 16;
         for (; n < lead; n++)
             t[n] = 'a';
         while (n < lead + len) {
             x = x * 1103515245u + 12345u;
             unsigned r = (x >> 16) % 100;
-            const char *pc = r < 50 ? "中" : r < 65 ? "a" : pieces[r % np];
+            const char *pc = r < 50   ? "中"
+                             : r < 65 ? "a"
+                             : !ok && r < 72 ? invalid[r % ni]
+                                             : valid[r % nv];
             size_t l = strlen(pc);
             memcpy(t + n, pc, l);
             n += l;
         }
+        /* a slice on character boundaries */
         x = x * 1103515245u + 12345u;
         size_t a = (x >> 16) % (n + 1);
         x = x * 1103515245u + 12345u;
         size_t b = a + (x >> 16) % (n - a + 1);
-        size_t before = m.len;
-        assert_int_equal(zc_json_writer_begin(w, NULL, NULL), ZC_OK);
-        assert_int_equal(cb.document(&doc, cb.ud), 0);
-        zc_section s;
-        memset(&s, 0, sizeof s);
-        s.id = "1";
-        s.level = 1;
-        s.start = 1000;
-        s.end = 1000 + n;
-        s.text.ptr = (const char *)t;
-        s.text.len = n;
-        assert_int_equal(cb.section(&s, cb.ud), 0);
-        s.id = "1.1";
-        s.level = 2;
-        s.start = 1000 + a;
-        s.end = 1000 + b;
-        s.text.ptr = (const char *)t + a;
-        s.text.len = b - a;
-        assert_int_equal(cb.section(&s, cb.ud), 0);
-        assert_int_equal(zc_json_writer_end(w, p, NULL), ZC_OK);
-        ref_text_field(t, n, want);
-        const char *got = strstr(m.buf + before, want);
-        if (!got)
-            fail_msg("text %d (%zu bytes) escaped wrongly: %s", it, n,
-                     m.buf + before);
-        ref_text_field(t + a, b - a, want);
-        if (!strstr(got + 1, want))
-            fail_msg("slice [%zu, %zu) of text %d escaped wrongly: %s", a, b,
-                     it, m.buf + before);
+        while (a < n && (t[a] & 0xC0) == 0x80)
+            a++;
+        while (b < n && (t[b] & 0xC0) == 0x80)
+            b++;
+        if (b < a)
+            b = a;
+        char what[32];
+        snprintf(what, sizeof what, "text %d", it);
+        check_escapes(w, &cb, p, &m, t, n, a, b, ok, what);
+    }
+    zc_json_writer_free(w);
+    zc_parser_free(p);
+    mo_close(&m);
+    free(m.buf);
+}
+
+/* One byte to escape at every place of texts of every length up to past
+ * two 32-byte steps, in ASCII and in CJK (the trusted path's blocks, its
+ * last block that overlaps the one before, its byte loop under 16). */
+static void one_escape_at_every_place(void **state)
+{
+    (void)state;
+    static const char *const specials[] = {"\"", "\\", "\n", "\x1F", "\x01"};
+    memout m;
+    mo_open(&m);
+    zc_json_writer *w = zc_json_writer_new(m.f, 0);
+    zc_callbacks cb;
+    zc_json_writer_callbacks(w, &cb);
+    zc_parser *p = zc_parser_new(NULL, NULL, NULL);
+    unsigned char t[128];
+    for (size_t n = 0; n <= 70; n++) {
+        for (size_t at = 0; at <= n; at++) {
+            for (size_t k = 0; k < 5; k++) {
+                /* "a" or 中 up to `at`, the special byte, then more */
+                size_t len = 0;
+                while (len < n) {
+                    bool cjk = (k & 1) && len + 3 <= n && len != at &&
+                               !(len < at && at < len + 3);
+                    if (len == at)
+                        t[len++] = (unsigned char)specials[k][0];
+                    else if (cjk) {
+                        memcpy(t + len, "中", 3);
+                        len += 3;
+                    } else
+                        t[len++] = 'a';
+                }
+                char what[48];
+                snprintf(what, sizeof what, "n %zu, escape at %zu", n, at);
+                check_escapes(w, &cb, p, &m, t, len, at < len ? at : 0, len,
+                              true, what);
+            }
+        }
     }
     zc_json_writer_free(w);
     zc_parser_free(p);
@@ -924,6 +1024,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(json_lines_for_several_documents),
         cmocka_unit_test(section_larger_than_the_flush_buffer),
         cmocka_unit_test(escaping_matches_a_byte_at_a_time_reference),
+        cmocka_unit_test(one_escape_at_every_place),
         cmocka_unit_test(cached_text_equals_fresh_escape_by_hand),
         cmocka_unit_test(cached_text_equals_fresh_escape_through_the_parser),
         cmocka_unit_test(section_to_json_renders_every_item),
