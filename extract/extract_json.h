@@ -52,7 +52,10 @@ typedef struct zc_json_writer zc_json_writer;
 zc_json_writer *zc_json_writer_new(FILE *out, unsigned flags);
 
 /* Callbacks that route a parser's output into the writer; pass them to
- * zc_parser_new().  One writer serves one parser at a time. */
+ * zc_parser_new().  One writer serves one parser at a time.  The text of
+ * the sections and items they receive is taken to be valid UTF-8, as a
+ * parser guarantees, and written without a check: sections built by
+ * hand go through zc_section_to_json(), which replaces bad bytes. */
 void zc_json_writer_callbacks(zc_json_writer *w, zc_callbacks *cb);
 
 /* Start a document.  `path` goes into "source"; it may be NULL.
