@@ -75,11 +75,11 @@ struct zc_segmenter {
     zc_status status;
 
     /* skip_quiet()'s lookup tables; see fill_quiet_tables() */
-    unsigned char plain_ascii[128]; /* plain(cp), U+0000-U+007F        */
-    unsigned char plain_2000[64];   /* U+2000-U+203F: “ ” and spaces   */
-    unsigned char plain_3000[64];   /* U+3000-U+303F: 、。《》〔〕       */
-    unsigned char plain_ff00[64];   /* U+FF00-U+FF3F: full-width ，：） */
-    unsigned char starter[(0x9FFF - 0x4E00) / 8 + 1]; /* han_starters[] */
+    unsigned char class_ascii[128]; /* char_class(), U+0000-U+007F     */
+    unsigned char class_2000[64];   /* U+2000-U+203F: “ ” and spaces   */
+    unsigned char class_3000[64];   /* U+3000-U+303F: 、。《》〔〕       */
+    unsigned char class_ff00[64];   /* U+FF00-U+FF3F: full-width ，：） */
+    uint64_t starter[(0xA000 - 0x4000) / 64]; /* han_starters[], from U+4000 */
 };
 
 static void fill_quiet_tables(zc_segmenter *s);
@@ -155,13 +155,16 @@ static bool push_node(zc_segmenter *s, size_t start, size_t marker_len,
     if (!ZC_GROW(s->mem, s->nodes, s->cap_nodes, s->n_nodes + 1))
         return false;
     zc_node *n = &s->nodes[s->n_nodes++];
-    memset(n, 0, sizeof *n);
+    /* field by field (the ids are strings): a memset of the whole node
+     * was a rep stos, a third of accept_marker's time */
     n->start = n->end = start;
     n->marker_len = marker_len;
     n->style = style;
     n->number = number;
     n->level = level;
     n->parent = parent;
+    n->truncated = false;
+    n->first_item = n->n_items = 0;
     copy_id(n->id, id);
     copy_id(n->parent_id, parent_id);
     return true;
@@ -444,10 +447,10 @@ open:
     {
         open_section *parent = innermost(s);
         open_section *o = &s->stack[s->depth];
-        memset(o, 0, sizeof *o);
         o->style = m->style;
         o->number = (unsigned)m->number;
         o->item_next = 1;
+        o->item_kind = 0;
         make_id(o->id, s->depth ? parent->id : NULL, o->number);
         int pnode = s->depth ? parent->node : -1;
         o->node = (int)s->n_nodes;
@@ -510,6 +513,8 @@ static void try_item(zc_segmenter *s, size_t at, const char *p, size_t n,
  * words after its marker, no sentence end yet?  Then a （一） there is its
  * first sub-section glued on in a text without line breaks
  * (一、总体要求（一）指导思想。…), not a （一） inside a sentence. */
+#define MAX_HEADING_GLUE 90
+
 static bool in_heading(const zc_segmenter *s, size_t at)
 {
     if (s->depth == 0)
@@ -519,7 +524,7 @@ static bool in_heading(const zc_segmenter *s, size_t at)
         return false;
     const zc_node *n = &s->nodes[o->node];
     size_t from = n->start + n->marker_len;
-    if (at < from || at - from > 90 || from < s->base)
+    if (at < from || at - from > MAX_HEADING_GLUE || from < s->base)
         return false;
     const char *t = s->text.data + (from - s->base);
     size_t len = at - from, i = 0, chars = 0;
@@ -540,6 +545,21 @@ static bool in_heading(const zc_segmenter *s, size_t at)
         chars++;
     }
     return chars >= 2;
+}
+
+/* An offset from which on, as long as no section opens or closes,
+ * in_heading() is false: for skip_quiet(), which knows ( and （ need no
+ * look there unless after a boundary. */
+static size_t in_heading_until(const zc_segmenter *s)
+{
+    if (s->depth == 0)
+        return 0;
+    const open_section *o = &s->stack[s->depth - 1];
+    if (o->node < 0)
+        return 0;
+    const zc_node *n = &s->nodes[o->node];
+    size_t from = n->start + n->marker_len;
+    return from < s->base ? 0 : from + MAX_HEADING_GLUE + 1;
 }
 
 /* Not an item_boundary(): after such a character only 第 or an opening
@@ -565,11 +585,13 @@ static const uint16_t han_starters[] = {
     0x9996, 0x5176, 0x518D, 0x6700,                 /* 首 其 再 最       */
 };
 
-/* Is cp, a Han character (U+4E00-U+9FFF), one of han_starters[]? */
+/* Is cp, a Han character (U+4E00-U+9FFF), one of han_starters[]?  The
+ * bitmap has a word for every 64 code points from U+4000 on, which is
+ * what a lead byte E4-E9 and the next byte say; see han_at_may_start(). */
 static inline bool han_starter(const zc_segmenter *s, uint32_t cp)
 {
-    uint32_t i = cp - 0x4E00;
-    return s->starter[i >> 3] >> (i & 7) & 1;
+    uint32_t i = cp - 0x4000;
+    return s->starter[i >> 6] >> (i & 63) & 1;
 }
 
 /* Is cp a Han character no marker or item starts with? */
@@ -578,39 +600,68 @@ static inline bool quiet_han(const zc_segmenter *s, uint32_t cp)
     return cp >= 0x4E00 && cp <= 0x9FFF && !han_starter(s, cp);
 }
 
-/* plain(cp) from the tables for the punctuation most text has. */
-static inline bool plain_fast(const zc_segmenter *s, uint32_t cp)
+/* May zc_scan_marker() or zc_scan_item() (scan.c) say yes at a character
+ * cp?  Only if it is ( or （, a digit (ASCII or full-width), ①-⒇ or
+ * ⑴-⒇, 〇 or ○ (numeral.c), or one of han_starters[].  For any other,
+ * both say no whatever follows; test_segment_fast.c checks that. */
+static bool may_start(const zc_segmenter *s, uint32_t cp)
+{
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return han_starter(s, cp);
+    return cp == '(' || cp == 0xFF08 || (cp >= '0' && cp <= '9') ||
+           (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0x2460 && cp <= 0x2487) ||
+           cp == 0x3007 || cp == 0x25CB;
+}
+
+/* What scan() needs to know of a character, as bits. */
+enum {
+    CC_BOUNDARY = 1, /* an item_boundary(): what follows is looked at   */
+    CC_START = 2,    /* may_start(): a marker or item may start here    */
+    CC_ANYWHERE = 4, /* 第: a marker may start here after anything     */
+    CC_PAREN = 8,    /* ( （: and after anything in a heading          */
+    CC_UNUSUAL = 16, /* class_at(): not in its tables                 */
+};
+
+static unsigned char_class_slow(const zc_segmenter *s, uint32_t cp)
+{
+    return (plain(cp) ? 0 : CC_BOUNDARY) | (may_start(s, cp) ? CC_START : 0) |
+           (cp == 0x7B2C ? CC_ANYWHERE : 0) |
+           (cp == '(' || cp == 0xFF08 ? CC_PAREN : 0);
+}
+
+/* char_class_slow() from the tables for the punctuation most text has. */
+static inline unsigned char_class(const zc_segmenter *s, uint32_t cp)
 {
     if (cp < 0x80)
-        return s->plain_ascii[cp];
+        return s->class_ascii[cp];
     switch (cp >> 6) {
     case 0x2000 >> 6:
-        return s->plain_2000[cp & 63];
+        return s->class_2000[cp & 63];
     case 0x3000 >> 6:
-        return s->plain_3000[cp & 63];
+        return s->class_3000[cp & 63];
     case 0xFF00 >> 6:
-        return s->plain_ff00[cp & 63];
-    default:
-        return plain(cp);
+        return s->class_ff00[cp & 63];
+    default: /* mostly Han, which is plain */
+        return quiet_han(s, cp) ? 0 : char_class_slow(s, cp);
     }
 }
 
-/* Filled once per segmenter from plain() and han_starters[] themselves,
- * so the tables cannot disagree with them. */
+/* Filled once per segmenter from han_starters[] and char_class_slow(), so
+ * the tables cannot disagree with them. */
 static void fill_quiet_tables(zc_segmenter *s)
 {
-    for (uint32_t c = 0; c < 128; c++)
-        s->plain_ascii[c] = plain(c);
-    for (uint32_t c = 0; c < 64; c++) {
-        s->plain_2000[c] = plain(0x2000 + c);
-        s->plain_3000[c] = plain(0x3000 + c);
-        s->plain_ff00[c] = plain(0xFF00 + c);
-    }
     memset(s->starter, 0, sizeof s->starter);
     for (size_t k = 0; k < sizeof han_starters / sizeof han_starters[0];
          k++) {
-        uint32_t i = han_starters[k] - 0x4E00u;
-        s->starter[i >> 3] |= (unsigned char)(1u << (i & 7));
+        uint32_t i = han_starters[k] - 0x4000u;
+        s->starter[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
+    for (uint32_t c = 0; c < 128; c++)
+        s->class_ascii[c] = (unsigned char)char_class_slow(s, c);
+    for (uint32_t c = 0; c < 64; c++) {
+        s->class_2000[c] = (unsigned char)char_class_slow(s, 0x2000 + c);
+        s->class_3000[c] = (unsigned char)char_class_slow(s, 0x3000 + c);
+        s->class_ff00[c] = (unsigned char)char_class_slow(s, 0xFF00 + c);
     }
 }
 
@@ -619,85 +670,207 @@ static void fill_quiet_tables(zc_segmenter *s)
 /*
  * scan()'s per-character path does something at a character c only if
  *
- *   (a) c is 第, ( or （, which may start a marker after any character
- *       (第四章 glued to a sentence, a （一） glued to a heading); or
- *   (b) the character before c is an item_boundary() and c is not
- *       quiet_han(): not a Han character (U+4E00-U+9FFF) outside
- *       han_starters[].
+ *   (a) c is 第, which may start a marker after any character (第四章
+ *       glued to a sentence), or ( or （ in_heading() (a （一） glued to
+ *       a heading); or
+ *   (b) the character before c is an item_boundary() and c may_start()
+ *       a marker or a run-in item.
  *
  * Otherwise: no boundary before c, so neither zc_scan_marker nor
- * zc_scan_item is asked, or c is a Han character no marker or item starts
- * with, which that path skips first thing.  skip_quiet() steps over such
- * characters, which is most of the text, leaving `prev` as that path
- * would, and stops where (a) or (b) holds, at an incomplete character, or
- * at `stop`, the first position the look-ahead rule does not let scan()
- * look at yet.
+ * zc_scan_item is asked, or both are and say no.  skip_quiet() steps
+ * over such characters, which is most of the text, leaving `prev` as that
+ * path would, and stops where (a) or (b) holds, at an incomplete
+ * character, or at `stop`, the first position the look-ahead rule does
+ * not let scan() look at yet.
  */
 
-/* 16 bytes at a time where SSE2 is there (every x86-64).  han_run(s)
- * says how many bytes from s (a character start, 18 bytes readable) are
- * characters with lead bytes E4-EE (U+4000-U+EFFF: never a boundary)
- * other than 第 (E7 AC AC), counting only such characters that start in
- * the first 16 bytes.  They are all 3 bytes long, so the answer is a
- * multiple of 3: below 16 where a character that needs a look ends the
- * run, 18 when the whole block is such characters (the last ending two
- * bytes past it).  Like the rest of the segmenter it relies on the text
- * being valid UTF-8, which decode.c guarantees.  han_run_scalar() is its
- * twin; tests/unit/test_segment_fast.c checks they agree. */
-#define HAN_RUN_NEED 18
+/* Where SSE2 is there (every x86-64), 64 bytes at a time: mark_block()
+ * finds in one go what in a block needs a look, so skip_block() walks
+ * only those positions (one in six characters in government text, where
+ * a ， or 、 comes every few words) with table lookups, and never reloads
+ * the block.  For the characters that start in the 64 bytes at q (a
+ * character start, QUIET_BLOCK_READ bytes readable):
+ *
+ *   look  bit i: the character at q[i] has a lead byte other than E4-EE,
+ *         or starts with E7 AC.  The others (U+4000-U+EFFF but for
+ *         U+7B00-U+7B3F, 3 bytes, most of the text) are never a boundary
+ *         or a marker that may start anywhere; only after a boundary
+ *         does one of them matter.  E7 AC starts 第 (E7 AC AC), and a
+ *         few others (符 笔) that cost a look but change nothing.
+ *   next  offset of the first character that starts at or after q[64]
+ *         (64-66).
+ *
+ * Like the rest of the segmenter it relies on the text being valid UTF-8,
+ * which decode.c guarantees.  mark_block_scalar() is its twin;
+ * tests/unit/test_segment_fast.c checks they agree. */
+#define QUIET_BLOCK 64
+#define QUIET_BLOCK_READ 80
 
-/* 第 (dì) at s? */
-static inline bool is_di(const char *s)
+typedef struct block_marks {
+    uint64_t look;
+    unsigned next;
+} block_marks;
+
+static inline bool is_cont(unsigned char b)
 {
-    return (unsigned char)s[0] == 0xE7 && (unsigned char)s[1] == 0xAC &&
-           (unsigned char)s[2] == 0xAC;
+    return (b & 0xC0) == 0x80;
 }
 
 /* (unused where SSE2 is, but for the test: clang would warn) */
-__attribute__((unused)) static inline size_t han_run_scalar(const char *s)
+__attribute__((unused)) static inline block_marks
+mark_block_scalar(const char *q)
 {
-    size_t i = 0;
-    while (i < 16 && (unsigned char)s[i] >= 0xE4 &&
-           (unsigned char)s[i] <= 0xEE && !is_di(s + i))
-        i += 3;
-    return i;
+    const unsigned char *u = (const unsigned char *)q;
+    block_marks m = {0, QUIET_BLOCK};
+    for (unsigned i = 0; i < QUIET_BLOCK; i++) {
+        if (!is_cont(u[i]) &&
+            (u[i] < 0xE4 || u[i] > 0xEE || (u[i] == 0xE7 && u[i + 1] == 0xAC)))
+            m.look |= (uint64_t)1 << i;
+    }
+    while (is_cont(u[m.next]))
+        m.next++;
+    return m;
 }
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-static inline size_t han_run(const char *s)
+static inline __m128i load16(const char *p)
 {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
-    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 2));
-    /* as signed bytes: E4-EE are -28 to -18, 80-BF below -64 */
-    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-29)),
-                                 _mm_cmplt_epi8(x, _mm_set1_epi8(-17)));
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* look for the 16 bytes at q (17 readable) */
+static inline uint64_t mark_16(const char *q)
+{
+    __m128i x = load16(q), x1 = load16(q + 1);
+    /* as signed bytes 80-BF are below -64; E4-EE, moved down by 0x64,
+     * are -128 to -118 */
     __m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
-    __m128i di = _mm_and_si128(
-        _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
-        _mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)),
-                      _mm_cmpeq_epi8(x2, _mm_set1_epi8((char)0xAC))));
-    /* bytes that are neither part of such a character nor 第's lead;
-     * the first of them starts a character (it is no continuation
-     * byte), so the run ends there */
-    unsigned bad = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(lead, cont)) |
-                   (unsigned)_mm_movemask_epi8(di);
-    bad &= 0xFFFF;
-    if (bad)
-        return (size_t)__builtin_ctz(bad);
-    /* all 16 bytes: the run ends with the last character starting here,
-     * up to two bytes past the block */
-    unsigned l = (unsigned)_mm_movemask_epi8(lead);
-    return (size_t)(31 - __builtin_clz(l)) + 3;
+    __m128i lead = _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(0x64)),
+                                  _mm_set1_epi8(-117));
+    __m128i e7ac =
+        _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)),
+                      _mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xAC)));
+    __m128i quiet = _mm_andnot_si128(e7ac, _mm_or_si128(cont, lead));
+    return ~(uint32_t)_mm_movemask_epi8(quiet) & 0xFFFF;
+}
+
+static inline block_marks mark_block(const char *q)
+{
+    block_marks m;
+    m.look = mark_16(q) | mark_16(q + 16) << 16 | mark_16(q + 32) << 32 |
+             mark_16(q + 48) << 48;
+    /* the continuation bytes of a character that runs past the block */
+    uint32_t cont = (uint32_t)_mm_movemask_epi8(
+        _mm_cmplt_epi8(load16(q + QUIET_BLOCK), _mm_set1_epi8(-64)));
+    m.next = QUIET_BLOCK + (unsigned)__builtin_ctz(~cont);
+    return m;
 }
 #else
-static inline size_t han_run(const char *s)
+static inline block_marks mark_block(const char *q)
 {
-    return han_run_scalar(s);
+    return mark_block_scalar(q);
 }
 #endif
+
+/* May a marker or item start with the character at p, whose lead byte is
+ * E4-EE? */
+static inline bool han_at_may_start(const zc_segmenter *s, const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    /* U+4000-U+9FFF have lead bytes E4-E9; with the next byte that
+     * picks the word of 64 code points, and the last byte the bit */
+    unsigned row = (unsigned)(u[0] - 0xE4) << 6 | (u[1] & 63);
+    return u[0] <= 0xE9 && s->starter[row] >> (u[2] & 63) & 1;
+}
+
+/* char_class() of the character at p, a look position of a block, and
+ * its length, straight from the tables; CC_UNUSUAL for characters they
+ * do not cover (第, é, ①, 😀), which skip_quiet() looks at one by one. */
+static inline unsigned class_at(const zc_segmenter *s, const char *p,
+                                unsigned *len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    *len = 3;
+    if (u[0] < 0x80) {
+        *len = 1;
+        return s->class_ascii[u[0]];
+    }
+    /* U+3000-U+303F, U+FF00-U+FF3F and U+2000-U+203F: E3 80, EF BC and
+     * E2 80, then 80-BF */
+    if (u[0] == 0xE3 && u[1] == 0x80)
+        return s->class_3000[u[2] & 63];
+    if (u[0] == 0xEF && u[1] == 0xBC)
+        return s->class_ff00[u[2] & 63];
+    if (u[0] == 0xE2 && u[1] == 0x80)
+        return s->class_2000[u[2] & 63];
+    return CC_UNUSUAL;
+}
+
+/* How skip_block() ended. */
+enum block_end {
+    BLOCK_DONE,    /* all of it stepped over                            */
+    BLOCK_HALT,    /* at a character where (a) or (b) holds             */
+    BLOCK_UNUSUAL, /* at a CC_UNUSUAL character, for the one-by-one path */
+};
+
+/* Does (b) hold at b[i], the character after a boundary (BLOCK_HALT), or
+ * is it one for the one-by-one path (BLOCK_UNUSUAL)? */
+static inline enum block_end after_boundary_at(const zc_segmenter *s,
+                                               const char *b, unsigned i,
+                                               uint64_t look)
+{
+    if (!(look >> i & 1))
+        return han_at_may_start(s, b + i) ? BLOCK_HALT : BLOCK_DONE;
+    unsigned len;
+    unsigned cls = class_at(s, b + i, &len);
+    return cls & CC_UNUSUAL ? BLOCK_UNUSUAL
+           : cls & CC_START ? BLOCK_HALT
+                            : BLOCK_DONE;
+}
+
+/* Step over the characters that start in the block at *q, as the loop in
+ * skip_quiet() would, *after_boundary saying whether the character before
+ * *q is a boundary.  Leaves *q at the first character after the block, or
+ * at the character the returned block_end names, and *after_boundary
+ * saying whether the character before *q is a boundary. */
+static inline enum block_end skip_block(const zc_segmenter *s,
+                                        const char **q, bool *after_boundary,
+                                        const char *heading_end)
+{
+    const char *b = *q;
+    block_marks m = mark_block(b);
+    if (*after_boundary) {
+        enum block_end e = after_boundary_at(s, b, 0, m.look);
+        if (e != BLOCK_DONE)
+            return e;
+        *after_boundary = false;
+    }
+    for (uint64_t look = m.look; look; look &= look - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(look), len;
+        unsigned cls = class_at(s, b + i, &len);
+        if (cls & (CC_PAREN | CC_UNUSUAL) &&
+            (cls & CC_UNUSUAL || b + i < heading_end)) {
+            /* (a) at ( or （ in a heading; 第 is one of the unusual */
+            *q = b + i;
+            return cls & CC_UNUSUAL ? BLOCK_UNUSUAL : BLOCK_HALT;
+        }
+        if (!(cls & CC_BOUNDARY))
+            continue;
+        unsigned next = i + len;
+        *q = b + next;
+        *after_boundary = true;
+        if (next >= QUIET_BLOCK)
+            return BLOCK_DONE;
+        enum block_end e = after_boundary_at(s, b, next, m.look);
+        if (e != BLOCK_DONE)
+            return e;
+        *after_boundary = false;
+    }
+    *q = b + m.next;
+    return BLOCK_DONE;
+}
 
 /* Move s->pos (and s->prev) over the characters from s->pos on, up to
  * absolute offset `stop_at`, where scan()'s per-character path would do
@@ -705,41 +878,50 @@ static inline size_t han_run(const char *s)
 static void skip_quiet(zc_segmenter *s, size_t stop_at)
 {
     const char *t = s->text.data;
-    const char *q = t + (s->pos - s->base);
+    const char *from = t + (s->pos - s->base);
+    const char *q = from;
     const char *stop = t + (stop_at - s->base);
     const char *end = t + s->text.len;
-    const char *last = NULL; /* the last character stepped over */
-    bool after_boundary = !plain_fast(s, s->prev);
+    /* where blocks may start: a whole block before stop, and all it
+     * reads before end */
+    const char *blocks_end = q;
+    if (stop - q >= QUIET_BLOCK && end - q >= QUIET_BLOCK_READ) {
+        blocks_end = stop - QUIET_BLOCK + 1;
+        if (end - QUIET_BLOCK_READ + 1 < blocks_end)
+            blocks_end = end - QUIET_BLOCK_READ + 1;
+    }
+    /* in_heading() is false from here on */
+    size_t glue = in_heading_until(s);
+    glue = glue > s->base ? glue - s->base : 0;
+    const char *heading_end = t + (glue < s->text.len ? glue : s->text.len);
+    bool after_boundary = char_class(s, s->prev) & CC_BOUNDARY;
     while (q < stop) {
-        uint32_t cp;
-        int len;
-        if (!after_boundary && stop - q >= HAN_RUN_NEED) {
-            size_t k = han_run(q);
-            if (k) {
-                last = q + k - 3;
-                q += k;
-            }
-            if (k == HAN_RUN_NEED)
-                continue; /* the whole block; on to the next */
-            /* else q is at the character that ended the run, before stop */
+        if (q < blocks_end) {
+            /* a loop of its own, without calls, so the constants of
+             * mark_block() stay in registers */
+            enum block_end e;
+            do
+                e = skip_block(s, &q, &after_boundary, heading_end);
+            while (e == BLOCK_DONE && q < blocks_end);
+            if (e == BLOCK_HALT)
+                break;
+            if (e == BLOCK_DONE)
+                continue;
         }
-        len = zc_utf8_decode(q, (size_t)(end - q), &cp);
+        uint32_t cp;
+        int len = zc_utf8_decode(q, (size_t)(end - q), &cp);
         if (len <= 0)
             break;
-        if (after_boundary) {
-            if (!quiet_han(s, cp)) /* (b) */
-                break;
-            after_boundary = false;
-        } else {
-            if (cp == '(' || cp == 0xFF08 || cp == 0x7B2C) /* (a) */
-                break;
-            after_boundary = !plain_fast(s, cp);
-        }
-        last = q;
+        unsigned cls = char_class(s, cp);
+        if (cls & CC_ANYWHERE || (cls & CC_PAREN && q < heading_end) ||
+            (after_boundary && cls & CC_START))
+            break; /* (a) or (b) */
+        after_boundary = cls & CC_BOUNDARY;
         q += len;
     }
-    if (last) {
-        zc_utf8_decode(last, (size_t)(q - last), &s->prev);
+    if (q != from) {
+        size_t last = zc_utf8_prev(t, (size_t)(q - t));
+        zc_utf8_decode(t + last, (size_t)(q - t) - last, &s->prev);
         s->pos = s->base + (size_t)(q - t);
     }
 }
@@ -813,7 +995,7 @@ static void scan(zc_segmenter *s, bool final)
                 continue;
             }
         }
-        if (!plain_fast(s, s->prev)) /* item_boundary(s->prev) */
+        if (char_class(s, s->prev) & CC_BOUNDARY)
             try_item(s, s->pos, p, avail, final);
         s->prev = cp;
         s->pos += (size_t)len;

@@ -1,10 +1,10 @@
 /*
- * test_segment_fast.c - segment.c's fast path (skip_quiet, han_run)
- * against segment.c without it.
+ * test_segment_fast.c - segment.c's fast path (skip_quiet, skip_block,
+ * mark_block) against segment.c without it.
  *
  * The fast path steps over the characters where the scanner's
  * per-character path would do nothing; it must decide exactly as that
- * path does, wherever a 16-byte block, a chunk or the look-ahead limit
+ * path does, wherever a 64-byte block, a chunk or the look-ahead limit
  * ends.  So segment.c is compiled a second time here, with
  * ZC_SEGMENT_REFERENCE (every character through the per-character path)
  * and its functions renamed ref_*, and both segment the same random
@@ -193,29 +193,31 @@ static void random_documents(void **state)
     }
 }
 
-/* A marker, 第 or a boundary at every offset of a 16-byte block, after
+/* A marker, 第 or a boundary at every offset of a 64-byte block, after
  * and before Han runs that end at every offset too. */
 static void every_offset(void **state)
 {
     (void)state;
     static const char *const probes[] = {
         "。一、", "（一）", "第二章", "，一是", "、二是", "\n1.", "：首先",
-        "。第一条", ")(二)", " 其次", "。\xEE\x80\x80", "|最后",
+        "。第一条", ")(二)", " 其次", "。\xEE\x80\x80", "|最后", "，，、。",
+        "（", "，（", "a,b", "\xF0\x9F\x98\x80，", "。\xE4\x80\x80",
+        "，\xF0\x9F\x98\x80", "第", "，第", "\n\n\n",
     };
     char doc[1024];
     for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
-        for (size_t k = 0; k < 16 * 8; k++) {
-            /* k % 16 one-byte characters, then k / 16 Han ones */
-            size_t len = k % 16;
+        for (size_t k = 0; k < 64 * 4; k++) {
+            /* k % 64 one-byte characters, then k / 64 Han ones */
+            size_t len = k % 64;
             memset(doc, 'x', len);
-            for (size_t j = 0; j < k / 16; j++) {
+            for (size_t j = 0; j < k / 64; j++) {
                 memcpy(doc + len, "政", 3);
                 len += 3;
             }
             size_t l = strlen(probes[p]);
             memcpy(doc + len, probes[p], l);
             len += l;
-            for (size_t j = 0; j < 30; j++) {
+            for (size_t j = 0; j < 40; j++) {
                 memcpy(doc + len, j % 7 ? "府" : "，", 3);
                 len += 3;
             }
@@ -225,47 +227,151 @@ static void every_offset(void **state)
     }
 }
 
-/* han_run() (SSE2) against its scalar twin on random valid UTF-8 made of
- * Han characters, 第, its look-alikes (E7 AC xx, xx AC AC) and characters
- * of other lengths and lead bytes, at every start. */
-static void han_run_twins(void **state)
+/* （一） glued to a heading (一、总体要求（一）指导思想) at every
+ * distance from the marker around in_heading()'s limit, with the block
+ * at every alignment: skip_quiet() must stop at those in_heading() may
+ * take, and may step over the others. */
+static void glued_headings(void **state)
 {
     (void)state;
-    static const char *const chars[] = {
-        "政", "府", "第", "\xE7\xAC\xAB", "\xE6\xAC\xAC", "\xE4\xB8\x80",
-        "\xEE\xBF\xBF", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xE2\x80\x9C",
-        "\xE9\xBF\xBF", "a", "\n", "\xC3\xA9", "\xF0\x9F\x98\x80",
-    };
-    char buf[64 + HAN_RUN_NEED];
+    char doc[1024];
+    for (size_t align = 0; align < 64; align += 5) {
+        for (size_t d = 60; d < 110; d++) {
+            size_t len = 0;
+            for (size_t j = 0; j < align; j++)
+                doc[len++] = 'y';
+            memcpy(doc + len, "\n一、", 7);
+            len += 7;
+            for (size_t j = 0; j < d; j++)
+                doc[len++] = 'x';
+            for (size_t j = 0; j < 2; j++) {
+                memcpy(doc + len, j ? "(二)" : "（一）", j ? 5 : 9);
+                len += j ? 5 : 9;
+                for (size_t k = 0; k < 30; k++) {
+                    memcpy(doc + len, "府", 3);
+                    len += 3;
+                }
+            }
+            for (size_t chunk = 0; chunk <= 7; chunk += 7)
+                compare(doc, len, chunk, 0);
+        }
+    }
+}
+
+/* Characters of every kind skip_block() tells apart, and markers made of
+ * them, so dense that boundaries, punctuation runs, 第 and parentheses
+ * fall on block edges and documents end at every offset of a block. */
+static const char *const mixed_chars[] = {
+    "政", "府", "政", "府", "第", "\xE7\xAC\xA6" /* 符: E7 AC A6 */,
+    "\xE6\xAC\xAC", "一", "二", "首", "(", "（", ")", "）", "，", ",", "、",
+    "。", "：", "；", "“", "”", "《", "\n", " ", "　", "a", "7", "%", "é",
+    "\xF0\x9F\x98\x80", "\xE4\x80\x80" /* U+4000: lead E4, not quiet */,
+    "\xE9\xBF\xBF" /* U+9FFF */, "\xEA\xB0\x80" /* U+AC00 */,
+    "\xEE\xBF\xBF", "\xE3\x80\x85", "\xEF\xBC\x8E", "\xE2\x80\x83",
+    "〇", "○", "①", "⑴", "０", "1.", "2.", "一、", "二、", "（一）", "（二）",
+    "第一章", "第二章", "一是", "二是", "首先", "其次",
+};
+
+static void dense_documents(void **state)
+{
+    (void)state;
+    char doc[600];
+    rng_state = 7;
+    for (int d = 0; d < 4000; d++) {
+        size_t len = 0, n = rng() % 200;
+        for (size_t i = 0; i < n; i++) {
+            /* mostly quiet Han, in runs of varying density */
+            size_t w = rng() % (sizeof mixed_chars / sizeof mixed_chars[0] +
+                                (size_t)(d % 5) * 8);
+            const char *c = w < sizeof mixed_chars / sizeof mixed_chars[0]
+                                ? mixed_chars[w]
+                                : mixed_chars[w % 2];
+            size_t l = strlen(c);
+            if (len + l > sizeof doc)
+                break;
+            memcpy(doc + len, c, l);
+            len += l;
+        }
+        static const size_t chunks[] = {0, 1, 2, 5, 64};
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++)
+            compare(doc, len, chunks[c], 0);
+        compare(doc, len, 0, 200); /* cut groups */
+    }
+}
+
+/* mark_block() (SSE2) against its scalar twin on random valid UTF-8 made
+ * of all of mixed_chars[], at every start. */
+static void mark_block_twins(void **state)
+{
+    (void)state;
+    char buf[256 + QUIET_BLOCK_READ];
     rng_state = 42;
     for (int t = 0; t < 20000; t++) {
         size_t len = 0;
-        while (len < 64) {
+        while (len < 256) {
             size_t w = rng() % 16;
-            /* mostly Han, so runs get long */
-            const char *c = w < 8 ? chars[w % 2]
-                                  : chars[rng() % (sizeof chars /
-                                                   sizeof chars[0])];
+            /* mostly Han, so some blocks have nothing to look at */
+            const char *c =
+                w < 8 ? mixed_chars[w % 4]
+                      : mixed_chars[rng() % (sizeof mixed_chars /
+                                             sizeof mixed_chars[0])];
             size_t l = strlen(c);
             memcpy(buf + len, c, l);
             len += l;
         }
         memset(buf + len, 0, sizeof buf - len);
-        for (size_t i = 0; i + HAN_RUN_NEED <= len;) {
-            size_t fast = han_run(buf + i), slow = han_run_scalar(buf + i);
-            if (fast != slow)
-                fail_msg("han_run %zu, han_run_scalar %zu at %zu", fast,
-                         slow, i);
+        for (size_t i = 0; i + QUIET_BLOCK_READ <= len;) {
+            block_marks fast = mark_block(buf + i),
+                        slow = mark_block_scalar(buf + i);
+            if (fast.look != slow.look || fast.next != slow.next)
+                fail_msg("at %zu: look %016llx next %u, scalar look "
+                         "%016llx next %u",
+                         i, (unsigned long long)fast.look, fast.next,
+                         (unsigned long long)slow.look, slow.next);
             i += (size_t)zc_utf8_len((unsigned char)buf[i]);
         }
     }
 }
 
+/* skip_quiet() steps over a character after a boundary unless it
+ * may_start() a marker or item: for every other code point, whatever
+ * follows it, zc_scan_marker and zc_scan_item must say no. */
+static void may_start_is_complete(void **state)
+{
+    (void)state;
+    static const char *const tails[] = {
+        "", "、", ".", "．", ")", "）", "一、", "1.", "0)", "十二、", "章",
+        "节", "条", "部分", "是", "先", "次", "后", "一是", "二〇二〇年",
+        "（一）", "1", "１．",
+    };
+    zc_segmenter *s = ref_segmenter_new(&zc_default_mem, 0, 0, NULL, NULL);
+    assert_non_null(s);
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || may_start(s, cp))
+            continue;
+        char buf[64];
+        int l = zc_utf8_encode(cp, buf);
+        for (size_t k = 0; k < sizeof tails / sizeof tails[0]; k++) {
+            size_t n = (size_t)l + strlen(tails[k]);
+            memcpy(buf + l, tails[k], strlen(tails[k]));
+            zc_marker m;
+            if (zc_scan_marker(buf, n, true, &m) != ZC_SCAN_NO ||
+                zc_scan_item(buf, n, true, &m) != ZC_SCAN_NO)
+                fail_msg("U+%04X%s is a marker or an item", (unsigned)cp,
+                         tails[k]);
+        }
+    }
+    ref_segmenter_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(han_run_twins),
+        cmocka_unit_test(mark_block_twins),
+        cmocka_unit_test(may_start_is_complete),
         cmocka_unit_test(every_offset),
+        cmocka_unit_test(glued_headings),
+        cmocka_unit_test(dense_documents),
         cmocka_unit_test(random_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
