@@ -561,6 +561,18 @@ typedef enum { GLOSS, NOT_GLOSS, GLOSS_CUT } gloss_kind;
  * too); GLOSS_CUT when s ends first, with its letters so far.  The same
  * decisions as gloss_put() makes a character at a time for a gloss cut
  * by the end of a chunk. */
+/* The character at s (n bytes left) and its length; a byte that starts
+ * none reads as U+FFFD, one byte long. */
+static size_t char_at(const char *s, size_t n, uint32_t *cp)
+{
+    int l = zc_utf8_decode(s, n, cp);
+    if (l <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)l;
+}
+
 static gloss_kind gloss_at(const char *s, size_t i, size_t n, size_t *end,
                            unsigned *letters, bool *tone)
 {
@@ -569,12 +581,7 @@ static gloss_kind gloss_at(const char *s, size_t i, size_t n, size_t *end,
     *tone = false;
     while (j < n) {
         uint32_t cp;
-        int l = zc_utf8_decode(s + j, n - j, &cp);
-        if (l <= 0) {
-            l = 1;
-            cp = 0xFFFD;
-        }
-        size_t len = (size_t)l;
+        size_t len = char_at(s + j, n - j, &cp);
         bool t;
         if (cp == ')' || cp == 0xFF09) {
             *end = j + (*letters && *tone ? len : 0);
@@ -606,12 +613,7 @@ static void gloss_put(zc_clean *c, const char *s, size_t n)
                 break;
         }
         uint32_t cp;
-        int l = zc_utf8_decode(s + i, n - i, &cp);
-        if (l <= 0) {
-            l = 1;
-            cp = 0xFFFD;
-        }
-        size_t len = (size_t)l;
+        size_t len = char_at(s + i, n - i, &cp);
         if (c->n_gl) {
             bool tone;
             if (cp == ')' || cp == 0xFF09) {

@@ -348,6 +348,19 @@ static int pair_warning(const zc_warning *wn, void *ud)
            x->fresh.warning(wn, x->fresh.ud);
 }
 
+/* Two writers into memory, the one with the cache (wc) and the one made
+ * to escape afresh (wf), their callbacks in x. */
+static void open_pair(memout *mc, memout *mf, zc_json_writer **wc,
+                      zc_json_writer **wf, pair *x)
+{
+    mo_open(mc);
+    mo_open(mf);
+    *wc = zc_json_writer_new(mc->f, 0);
+    *wf = zc_json_writer_new(mf->f, 0);
+    zc_json_writer_callbacks(*wc, &x->cached);
+    zc_json_writer_callbacks(*wf, &x->fresh);
+}
+
 /* The writer with the cache (wc) and the one made to escape afresh (wf)
  * freed with their parser, and what they wrote: byte for byte the same. */
 static void close_and_compare(zc_json_writer *wc, zc_json_writer *wf,
@@ -384,13 +397,9 @@ static void cached_text_equals_fresh_escape_by_hand(void **state)
         const char *t = parents[k];
         size_t n = strlen(t);
         memout mc, mf;
-        mo_open(&mc);
-        mo_open(&mf);
-        zc_json_writer *wc = zc_json_writer_new(mc.f, 0);
-        zc_json_writer *wf = zc_json_writer_new(mf.f, 0);
+        zc_json_writer *wc, *wf;
         pair x;
-        zc_json_writer_callbacks(wc, &x.cached);
-        zc_json_writer_callbacks(wf, &x.fresh);
+        open_pair(&mc, &mf, &wc, &wf, &x);
         zc_parser *p = zc_parser_new(NULL, NULL, NULL);
         assert_int_equal(zc_json_writer_begin(wc, NULL, NULL), ZC_OK);
         assert_int_equal(zc_json_writer_begin(wf, NULL, NULL), ZC_OK);
@@ -465,13 +474,9 @@ static void cached_text_equals_fresh_escape_through_the_parser(void **state)
     for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
         for (size_t h = 0; h < sizeof chunks / sizeof chunks[0]; h++) {
             memout mc, mf;
-            mo_open(&mc);
-            mo_open(&mf);
-            zc_json_writer *wc = zc_json_writer_new(mc.f, 0);
-            zc_json_writer *wf = zc_json_writer_new(mf.f, 0);
+            zc_json_writer *wc, *wf;
             pair x;
-            zc_json_writer_callbacks(wc, &x.cached);
-            zc_json_writer_callbacks(wf, &x.fresh);
+            open_pair(&mc, &mf, &wc, &wf, &x);
             zc_callbacks cb = {pair_document, pair_section, pair_warning,
                                pair_text, &x};
             zc_options opt;

@@ -139,16 +139,23 @@ static void missing_file_and_dir(void **state)
     assert_null(r);
 }
 
+/* Rules from the text txt ("mem"), which must load. */
+static zc_rules *buffer_ok(const char *txt)
+{
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_buffer("mem", txt, strlen(txt), NULL, &r,
+                                          &err),
+                     ZC_OK);
+    assert_non_null(r);
+    return r;
+}
+
 static void from_buffer(void **state)
 {
     (void)state;
-    static const char txt[] = "field: deadlines\nrule r\n"
-                              "pattern: (?<value>年底前)\nkind: by\n";
-    zc_rules *r = NULL;
-    zc_error err;
-    assert_int_equal(zc_rules_load_buffer("mem", txt, sizeof txt - 1, NULL,
-                                          &r, &err),
-                     ZC_OK);
+    zc_rules *r = buffer_ok("field: deadlines\nrule r\n"
+                            "pattern: (?<value>年底前)\nkind: by\n");
     assert_int_equal(zc_rules_count(r), 1);
     assert_string_equal(zc_rules_at(r, 0)->where, "mem:2");
     zc_rules_free(r);
@@ -173,15 +180,10 @@ static void buffer_error(const char *txt, unsigned line, const char *part)
 static void anchors(void **state)
 {
     (void)state;
-    static const char ok[] = "field: targets\nrule p\n"
-                             "pattern: (?<value>(?<num>[0-9]+)\\s*%)\n"
-                             "anchor: %|百分\nreach: 3\n"
-                             "match: 达到 90 %以上 => 90 %\n";
-    zc_rules *r = NULL;
-    zc_error err;
-    assert_int_equal(zc_rules_load_buffer("mem", ok, sizeof ok - 1, NULL,
-                                          &r, &err),
-                     ZC_OK);
+    zc_rules *r = buffer_ok("field: targets\nrule p\n"
+                            "pattern: (?<value>(?<num>[0-9]+)\\s*%)\n"
+                            "anchor: %|百分\nreach: 3\n"
+                            "match: 达到 90 %以上 => 90 %\n");
     const zc_rule *ru = zc_rules_at(r, 0);
     assert_int_equal(ru->n_anchors, 2);
     assert_int_equal(ru->reach, 3);
@@ -220,15 +222,11 @@ static void anchors(void **state)
 static void numeral_near_anchor(void **state)
 {
     (void)state;
-    static const char ok[] = "field: deadlines\nrule w\nkind: within\n"
-                             "pattern: (?<value>(?<n>[0-9]+)\\s*天\\s*以?内)\n"
-                             "anchor: 内\nreach: 8\nnumeral: before 3 after 1\n"
-                             "match: 在30天 以内完成 => 30天 以内\n";
-    zc_rules *r = NULL;
-    zc_error err;
-    assert_int_equal(zc_rules_load_buffer("mem", ok, sizeof ok - 1, NULL,
-                                          &r, &err),
-                     ZC_OK);
+    zc_rules *r = buffer_ok("field: deadlines\nrule w\nkind: within\n"
+                            "pattern: (?<value>(?<n>[0-9]+)\\s*天\\s*以?内)\n"
+                            "anchor: 内\nreach: 8\n"
+                            "numeral: before 3 after 1\n"
+                            "match: 在30天 以内完成 => 30天 以内\n");
     const zc_rule *ru = zc_rules_at(r, 0);
     assert_true(ru->numeral);
     assert_int_equal(ru->numeral_before, 3);
