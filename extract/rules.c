@@ -871,7 +871,12 @@ static zc_status set_attr(loader *L, unsigned line, const char *key,
         ru->reach = n >= 0 && n <= 4096 ? (unsigned)n : 0;
         ok = end != v && *end == '\0' && n >= 0 && n <= 4096 ? v : NULL;
     } else if (!strcmp(key, "numeral")) {
-        ok = set_numeral(ru, v) ? v : NULL;
+        if (!set_numeral(ru, v))
+            return fail_at(L, ZC_ERR_RULE, line, (unsigned)vcol,
+                           "bad value '%s' for 'numeral': write 'before N', "
+                           "'after N' or both, N from 1 to 64",
+                           v);
+        ok = v;
     } else if (!strcmp(key, "anchor-behind")) {
         ru->anchor_behind = !strcmp(v, "yes");
         ok = ru->anchor_behind ? v : NULL;
