@@ -431,18 +431,34 @@ const char *zc_anchors_literal(const zc_anchors *a, size_t id)
 
 /* ---- numerals near an anchor (rules' `numeral:`) --------------------------- */
 
+#define BIT(cp) ((uint64_t)1 << ((cp) % 64))
+const uint64_t zc_numeral_bits[65536 / 64] = {
+    [0] = (uint64_t)0x3FF << '0',                               /* 0-9  */
+    [0x3007 / 64] = BIT(0x3007),                                /* 〇   */
+    [0x4E00 / 64] = BIT(0x4E00) | BIT(0x4E03) | BIT(0x4E09) |   /* 一七三 */
+                    BIT(0x4E24),                                /* 两   */
+    [0x4E5D / 64] = BIT(0x4E5D),                                /* 九   */
+    [0x4E8C / 64] = BIT(0x4E8C) | BIT(0x4E94),                  /* 二五 */
+    [0x516B / 64] = BIT(0x516B) | BIT(0x516D),                  /* 八六 */
+    [0x5341 / 64] = BIT(0x5341) | BIT(0x5343),                  /* 十千 */
+    [0x56DB / 64] = BIT(0x56DB),                                /* 四   */
+    [0x767E / 64] = BIT(0x767E),                                /* 百   */
+    [0x96F6 / 64] = BIT(0x96F6),                                /* 零   */
+};
+#undef BIT
+
 /* Is the character of n bytes at u a numeral (and not a blank)?  1 for
  * a numeral, 0 for another character, -1 for a blank (not counted).  A
  * 3-byte character is read from its bytes: most of what is looked at. */
 static inline int numeral_at(const unsigned char *u, size_t n)
 {
-    if (n == 1)
-        return (unsigned)(u[0] - '0') < 10u ? 1 : blank((char)u[0]) ? -1 : 0;
-    uint32_t cp;
+    uint32_t cp = u[0];
     if (n == 3)
         cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
              (u[2] & 0x3F);
-    else if (!zc_utf8_decode((const char *)u, n, &cp))
+    else if (n == 1 && blank((char)cp))
+        return -1;
+    else if (n > 1 && !zc_utf8_decode((const char *)u, n, &cp))
         return 0;
     return zc_is_numeral(cp);
 }
@@ -470,7 +486,7 @@ void zc_numerals_around(const char *t, size_t len, size_t pos, size_t end,
     }
     n = 0;
     for (size_t i = end; i < len && n < max_after;) {
-        int l = zc_utf8_len(u[i]);
+        int l = (u[i] & 0xF0) == 0xE0 ? 3 : zc_utf8_len(u[i]);
         if (l <= 0 || (size_t)l > len - i)
             break; /* (folded text is valid UTF-8) */
         int v = numeral_at(u + i, (size_t)l);

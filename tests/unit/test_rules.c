@@ -284,6 +284,19 @@ static void numerals_around_anchor(void **state)
         assert_true(zc_is_numeral(yes[i]));
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         assert_false(zc_is_numeral(no[i]));
+    /* the bitmap holds the 25 numerals and nothing else */
+    static const char all[] = "0123456789〇零一二三四五六七八九十百千两";
+    unsigned listed = 0, found = 0;
+    for (size_t i = 0; all[i]; listed++) {
+        uint32_t cp;
+        int l = zc_utf8_decode(all + i, sizeof all - 1 - i, &cp);
+        assert_true(l > 0 && zc_is_numeral(cp));
+        i += (size_t)l;
+    }
+    for (uint32_t cp = 0; cp < 0x110000; cp++)
+        found += zc_is_numeral(cp);
+    assert_int_equal(listed, 25);
+    assert_int_equal(found, listed);
 }
 
 /* ---- allocation failure: NOMEM or success, never a crash or leak ---- */
