@@ -258,44 +258,52 @@ static inline bool plain3(const unsigned char *s)
 }
 
 #ifdef __SSE2__
-/* zc_plain_block(s, true, '\r', 0, NULL) for 32 bytes at once, in fewer
- * steps: are the bytes at s, up to the last whole character, ASCII other
- * than CR and NUL, or 3-byte sequences with a lead byte E1-EC or EE-EF
- * and two continuation bytes?  Returns 30, 31 or 32 (how far the whole
- * characters reach), 0 otherwise.  Only characters that pass unchanged
- * are passed over, as by the byte loop in utf8_run(), which decides
- * whatever this declines. */
-static inline size_t plain32(const unsigned char *s)
+/* How far from s the text passes unchanged, as the byte loop in
+ * utf8_run() would pass it, judged 32 bytes at a time over s[0, n):
+ * ASCII other than CR and NUL, and 3-byte sequences with a lead byte
+ * E1-EC or EE-EF and two continuation bytes.  Returns a character
+ * boundary; the byte loop decides whatever follows.
+ *
+ * The blocks lie at fixed steps, not at character boundaries: a lead in
+ * a block's last two bytes owes continuation bytes to the next (`owed`),
+ * and the answer steps back over such a character when the next block
+ * fails.  So no load waits for the test of the block before it. */
+static size_t plain_blocks(const unsigned char *s, size_t n)
 {
-    const __m128i *p = (const __m128i *)(const void *)s;
-    __m128i x0 = _mm_loadu_si128(p), x1 = _mm_loadu_si128(p + 1);
     /* as signed bytes: 80-BF are below -64, E1-EF are -31 to -17 */
     const __m128i m64 = _mm_set1_epi8(-64), m32 = _mm_set1_epi8(-32),
                   m16 = _mm_set1_epi8(-16), cr = _mm_set1_epi8('\r'),
                   nul = _mm_setzero_si128(), ed = _mm_set1_epi8((char)0xED);
-    __m128i c0 = _mm_cmpgt_epi8(m64, x0), c1 = _mm_cmpgt_epi8(m64, x1);
-    __m128i l0 = _mm_and_si128(_mm_cmpgt_epi8(x0, m32), _mm_cmpgt_epi8(m16, x0));
-    __m128i l1 = _mm_and_si128(_mm_cmpgt_epi8(x1, m32), _mm_cmpgt_epi8(m16, x1));
-    __m128i bad = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(x0, cr), _mm_cmpeq_epi8(x0, nul)),
-        _mm_or_si128(_mm_cmpeq_epi8(x1, cr), _mm_cmpeq_epi8(x1, nul)));
-    bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(x0, ed),
-                                         _mm_cmpeq_epi8(x1, ed)));
-    if (_mm_movemask_epi8(bad))
-        return 0;
-    uint32_t h = (uint32_t)_mm_movemask_epi8(x0) |
-                 (uint32_t)_mm_movemask_epi8(x1) << 16;
-    uint32_t l = (uint32_t)_mm_movemask_epi8(l0) |
-                 (uint32_t)_mm_movemask_epi8(l1) << 16;
-    uint32_t c = (uint32_t)_mm_movemask_epi8(c0) |
-                 (uint32_t)_mm_movemask_epi8(c1) << 16;
-    /* every byte above 7F a lead or a continuation (not E0, C0-DF,
-     * F0-FF), every lead followed by exactly two continuation bytes and
-     * no other continuation byte (a lead in the last two places
-     * continues after) */
-    if (h != (l | c) || c != ((l << 1) | (l << 2)))
-        return 0;
-    return l & 0x80000000u ? 31 : l & 0x40000000u ? 30 : 32;
+    size_t i = 0, back = 0;
+    uint32_t owed = 0;
+    for (; n - i >= 32; i += 32) {
+        const __m128i *p = (const __m128i *)(const void *)(s + i);
+        __m128i x0 = _mm_loadu_si128(p), x1 = _mm_loadu_si128(p + 1);
+        __m128i c0 = _mm_cmpgt_epi8(m64, x0), c1 = _mm_cmpgt_epi8(m64, x1);
+        __m128i l0 = _mm_and_si128(_mm_cmpgt_epi8(x0, m32),
+                                   _mm_cmpgt_epi8(m16, x0));
+        __m128i l1 = _mm_and_si128(_mm_cmpgt_epi8(x1, m32),
+                                   _mm_cmpgt_epi8(m16, x1));
+        __m128i bad = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x0, cr), _mm_cmpeq_epi8(x0, nul)),
+            _mm_or_si128(_mm_cmpeq_epi8(x1, cr), _mm_cmpeq_epi8(x1, nul)));
+        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(x0, ed),
+                                             _mm_cmpeq_epi8(x1, ed)));
+        uint32_t h = (uint32_t)_mm_movemask_epi8(x0) |
+                     (uint32_t)_mm_movemask_epi8(x1) << 16;
+        uint32_t l = (uint32_t)_mm_movemask_epi8(l0) |
+                     (uint32_t)_mm_movemask_epi8(l1) << 16;
+        uint32_t c = (uint32_t)_mm_movemask_epi8(c0) |
+                     (uint32_t)_mm_movemask_epi8(c1) << 16;
+        /* every byte above 7F a lead or a continuation (not E0, C0-DF,
+         * F0-FF), every continuation byte one that a lead asks for */
+        if (_mm_movemask_epi8(bad) || h != (l | c) ||
+            c != ((l << 1) | (l << 2) | owed))
+            break;
+        owed = l >> 30 | l >> 31;
+        back = l >> 31 ? 1 : l >> 30 ? 2 : 0;
+    }
+    return i - back;
 }
 #endif
 
@@ -326,12 +334,7 @@ static zc_status utf8_run(zc_decoder *d, const unsigned char *s, size_t n,
              * sequences); the code below decides the rest */
             size_t lim = n < stop ? n : stop;
 #ifdef __SSE2__
-            while (lim - i >= 2 * ZC_BLOCK) {
-                size_t step = plain32(s + i);
-                if (!step)
-                    break;
-                i += step;
-            }
+            i += plain_blocks(s + i, lim - i);
 #endif
             while (lim - i >= ZC_BLOCK) {
                 size_t step = zc_plain_block(s + i, true, '\r', 0, NULL);
