@@ -447,57 +447,80 @@ const uint64_t zc_numeral_bits[65536 / 64] = {
 };
 #undef BIT
 
-/* Is the character of n bytes at u a numeral (and not a blank)?  1 for
- * a numeral, 0 for another character, -1 for a blank (not counted).  A
- * 3-byte character is read from its bytes: most of what is looked at. */
-static inline int numeral_at(const unsigned char *u, size_t n)
+/* What a numeral look sees in a character: a break is one of the
+ * characters an `unbroken` rule's stretch will not cross (and blanks). */
+enum { NC_OTHER, NC_NUMERAL, NC_BLANK, NC_BREAK };
+
+/* The class of the character of n bytes at u.  A 3-byte character is
+ * read from its bytes: most of what is looked at. */
+static inline int numeral_class(const unsigned char *u, size_t n)
 {
     uint32_t cp = u[0];
-    if (n == 3)
+    if (n == 3) {
         cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
              (u[2] & 0x3F);
-    else if (n == 1 && blank((char)cp))
-        return -1;
-    else if (n > 1 && !zc_utf8_decode((const char *)u, n, &cp))
-        return 0;
-    return zc_is_numeral(cp);
+        return zc_is_numeral(cp)         ? NC_NUMERAL
+               : cp - 0x3001 < 2u        ? NC_BREAK /* 、 。 */
+                                         : NC_OTHER;
+    }
+    if (n == 1)
+        return zc_is_numeral(cp) ? NC_NUMERAL
+               : blank((char)cp) ? NC_BLANK
+               : cp == ',' || cp == ';' || cp == ':' || cp == '|' ? NC_BREAK
+                                                                   : NC_OTHER;
+    if (!zc_utf8_decode((const char *)u, n, &cp))
+        return NC_OTHER;
+    return zc_is_numeral(cp) ? NC_NUMERAL : NC_OTHER;
+}
+
+/* One more character of a look, of class k: false where the look ends.
+ * *n counts the characters (not blanks); *found gets the count at a
+ * numeral. */
+static inline bool look_on(int k, bool stop_at_break, bool *broken,
+                           unsigned *n, unsigned *found)
+{
+    if (k >= NC_BLANK) {
+        if (stop_at_break)
+            return false;
+        *broken = true;
+        if (k == NC_BLANK)
+            return true;
+    }
+    ++*n;
+    if (k == NC_NUMERAL) {
+        *found = *n;
+        return false;
+    }
+    return true;
 }
 
 void zc_numerals_around(const char *t, size_t len, size_t pos, size_t end,
                         unsigned max_before, unsigned max_after,
-                        unsigned *before, unsigned *after)
+                        bool stop_at_break, zc_numeral_look *look)
 {
     const unsigned char *u = (const unsigned char *)t;
+    *look = (zc_numeral_look){0};
     unsigned n = 0;
-    *before = *after = 0;
     for (size_t i = pos; i > 0 && n < max_before;) {
         size_t j = i >= 3 && (u[i - 3] & 0xF0) == 0xE0 && u[i - 1] >= 0x80
                        ? i - 3
                        : zc_utf8_prev(t, i);
-        int v = numeral_at(u + j, i - j);
+        int k = numeral_class(u + j, i - j);
         i = j;
-        if (v < 0)
-            continue;
-        n++;
-        if (v) {
-            *before = n;
+        if (!look_on(k, stop_at_break, &look->before_broken, &n,
+                     &look->before))
             break;
-        }
     }
     n = 0;
     for (size_t i = end; i < len && n < max_after;) {
         int l = (u[i] & 0xF0) == 0xE0 ? 3 : zc_utf8_len(u[i]);
         if (l <= 0 || (size_t)l > len - i)
             break; /* (folded text is valid UTF-8) */
-        int v = numeral_at(u + i, (size_t)l);
+        int k = numeral_class(u + i, (size_t)l);
         i += (size_t)l;
-        if (v < 0)
-            continue;
-        n++;
-        if (v) {
-            *after = n;
+        if (!look_on(k, stop_at_break, &look->after_broken, &n,
+                     &look->after))
             break;
-        }
     }
 }
 
@@ -506,8 +529,9 @@ bool zc_anchor_numeral_ok(const zc_rule *ru, const char *t, size_t len,
 {
     if (!ru->numeral)
         return true;
-    unsigned b, a;
+    zc_numeral_look k;
     zc_numerals_around(t, len, pos, end, ru->numeral_before,
-                       ru->numeral_after, &b, &a);
-    return b || a;
+                       ru->numeral_after, ru->numeral_unbroken, &k);
+    return zc_numeral_near(&k, ru->numeral_before, ru->numeral_after,
+                           ru->numeral_unbroken);
 }

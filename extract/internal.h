@@ -534,8 +534,9 @@ typedef struct zc_rule {
     bool anchor_behind;
     /* `numeral:` every match has a numeral within numeral_before
      * characters before the anchor of its window, or numeral_after after
-     * it (0: not on that side); anchors with none open no window */
-    bool numeral;
+     * it (0: not on that side); anchors with none open no window.  With
+     * `unbroken`, no break (zc_numerals_around) lies between. */
+    bool numeral, numeral_unbroken;
     unsigned numeral_before, numeral_after;
     uint64_t anchor_bits[ZC_MAX_ANCHORS / 64]; /* the same, as a set */
 } zc_rule;
@@ -590,18 +591,34 @@ size_t zc_anchor_window_start(const char *t, size_t pos, unsigned reach,
 size_t zc_anchor_window_end(const char *t, size_t len, size_t end);
 /* Is cp a numeral: 0-9 or one of 〇零一二三四五六七八九十百千两?  A bit
  * per code point below U+10000 (anchor.c): one load where a switch was a
- * chain of branches no predictor learns.  And how many characters
- * (blanks not counted) from folded offset pos back, and from `end` on,
- * the nearest numeral is: 1 for the character right there, 0 for none
- * within max_before / max_after. */
+ * chain of branches no predictor learns. */
 extern const uint64_t zc_numeral_bits[65536 / 64];
 static inline bool zc_is_numeral(uint32_t cp)
 {
     return cp < 65536 && (zc_numeral_bits[cp / 64] >> (cp % 64) & 1);
 }
+/* The numerals around an anchor at folded t[pos, end): how many
+ * characters (blanks not counted) back from pos and on from `end` the
+ * nearest is, 1 for the character right there, 0 for none within
+ * max_before / max_after; and whether a break - a blank or one of
+ * , ; : | 。 、 - lies between.  With `stop_at_break` a side's look ends at
+ * its first break (for anchors whose rules are all `unbroken`). */
+typedef struct zc_numeral_look {
+    unsigned before, after;
+    bool before_broken, after_broken;
+} zc_numeral_look;
 void zc_numerals_around(const char *t, size_t len, size_t pos, size_t end,
                         unsigned max_before, unsigned max_after,
-                        unsigned *before, unsigned *after);
+                        bool stop_at_break, zc_numeral_look *look);
+/* Does what zc_numerals_around() saw pass a `numeral:` of these limits
+ * (0: that side not asked)? */
+static inline bool zc_numeral_near(const zc_numeral_look *k, unsigned before,
+                                   unsigned after, bool unbroken)
+{
+    return (k->before && k->before <= before &&
+            !(unbroken && k->before_broken)) ||
+           (k->after && k->after <= after && !(unbroken && k->after_broken));
+}
 /* Does the anchor at t[pos, end) pass ru's `numeral:` test?  (True for a
  * rule without one.) */
 bool zc_anchor_numeral_ok(const zc_rule *ru, const char *t, size_t len,

@@ -121,6 +121,13 @@ typedef struct rule_hits {
     size_t n, cap;
 } rule_hits;
 
+/* A `numeral:` test (rules/README.md): how far to look before and after
+ * an anchor (0: not on that side), and whether no break may lie between. */
+typedef struct numeral_need {
+    unsigned char before, after;
+    bool unbroken;
+} numeral_need;
+
 struct zc_matcher {
     const zc_mem *mem;
     const zc_rules *rules;
@@ -144,9 +151,9 @@ struct zc_matcher {
     uint32_t *arule, *arule_at;
     uint32_t *rcur; /* per rule: where its last may_match() stopped    */
     /* per anchor: how far its rules with `numeral:` look for a numeral
-     * before and after it (0, 0: none has one); per arule entry: its
-     * rule's `numeral:` (0, 0: none) */
-    unsigned char (*anum)[2], (*arule_num)[2];
+     * before and after it (0, 0: none has one), and whether they are all
+     * `unbroken`; per arule entry: its rule's `numeral:` (0, 0: none) */
+    numeral_need *anum, *arule_num;
 
     cand *c;
     size_t nc, capc;
@@ -255,18 +262,22 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     nar = 0;
     for (size_t id = 0; id < na; id++) {
         m->arule_at[id] = (uint32_t)nar;
-        m->anum[id][0] = m->anum[id][1] = 0;
+        numeral_need *far = &m->anum[id];
+        *far = (numeral_need){0, 0, true};
         for (size_t i = 0; i < nr; i++) {
             const zc_rule *ru = zc_rules_at(rules, i);
             if (!((ru->anchor_bits[id / 64] >> (id % 64)) & 1))
                 continue;
-            m->arule_num[nar][0] = (unsigned char)ru->numeral_before;
-            m->arule_num[nar][1] = (unsigned char)ru->numeral_after;
+            m->arule_num[nar] = (numeral_need){
+                (unsigned char)ru->numeral_before,
+                (unsigned char)ru->numeral_after, ru->numeral_unbroken};
             m->arule[nar++] = (uint32_t)i;
-            if (ru->numeral_before > m->anum[id][0])
-                m->anum[id][0] = (unsigned char)ru->numeral_before;
-            if (ru->numeral_after > m->anum[id][1])
-                m->anum[id][1] = (unsigned char)ru->numeral_after;
+            if (ru->numeral_before > far->before)
+                far->before = (unsigned char)ru->numeral_before;
+            if (ru->numeral_after > far->after)
+                far->after = (unsigned char)ru->numeral_after;
+            if (ru->numeral && !ru->numeral_unbroken)
+                far->unbroken = false;
         }
     }
     m->arule_at[na] = (uint32_t)nar;
@@ -475,16 +486,18 @@ static zc_status find_anchors(zc_matcher *m)
         return ZC_ERR_NOMEM;
     for (size_t k = 0; k < m->nhits; k++) {
         const zc_anchor_hit *x = &m->hits[k];
-        const unsigned char *far = m->anum[x->id];
-        unsigned before = 0, after = 0;
-        if (far[0] || far[1])
+        const numeral_need *far = &m->anum[x->id];
+        zc_numeral_look look = {0};
+        if (far->before || far->after)
             zc_numerals_around(m->fold.text, m->fold.len, x->pos, x->end,
-                               far[0], far[1], &before, &after);
+                               far->before, far->after, far->unbroken,
+                               &look);
         for (uint32_t j = m->arule_at[x->id]; j < m->arule_at[x->id + 1];
              j++) {
-            const unsigned char *lim = m->arule_num[j];
-            if ((lim[0] | lim[1]) && !(before && before <= lim[0]) &&
-                !(after && after <= lim[1]))
+            const numeral_need *need = &m->arule_num[j];
+            if ((need->before || need->after) &&
+                !zc_numeral_near(&look, need->before, need->after,
+                                 need->unbroken))
                 continue; /* no numeral near enough */
             rule_hits *L = &m->rh[m->arule[j]];
             if (L->n == L->cap && !ZC_GROW(m->mem, L->v, L->cap, L->n + 1))

@@ -715,15 +715,22 @@ static zc_status add_example(loader *L, unsigned line, const char *v,
     return ZC_OK;
 }
 
-/* numeral: before 6 | after 13 | before 3 after 1 */
+/* numeral: before 6 | after 13 unbroken | before 3 after 1 */
 static bool set_numeral(zc_rule *ru, const char *v)
 {
     unsigned *side = NULL;
     ru->numeral = true;
+    ru->numeral_unbroken = false;
     ru->numeral_before = ru->numeral_after = 0;
     for (const char *p = v; *p;) {
         while (*p == ' ')
             p++;
+        if (!*p)
+            break;
+        if (!strcmp(p, "unbroken") && side) {
+            ru->numeral_unbroken = true;
+            break;
+        }
         if (!strncmp(p, "before ", 7) && !ru->numeral_before) {
             side = &ru->numeral_before;
             p += 7;
@@ -874,7 +881,8 @@ static zc_status set_attr(loader *L, unsigned line, const char *key,
         if (!set_numeral(ru, v))
             return fail_at(L, ZC_ERR_RULE, line, (unsigned)vcol,
                            "bad value '%s' for 'numeral': write 'before N', "
-                           "'after N' or both, N from 1 to 64",
+                           "'after N' or both, N from 1 to 64, then "
+                           "optionally 'unbroken'",
                            v);
         ok = v;
     } else if (!strcmp(key, "anchor-behind")) {

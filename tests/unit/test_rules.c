@@ -231,6 +231,20 @@ static void numeral_near_anchor(void **state)
     assert_true(ru->numeral);
     assert_int_equal(ru->numeral_before, 3);
     assert_int_equal(ru->numeral_after, 1);
+    assert_false(ru->numeral_unbroken);
+    zc_rules_free(r);
+
+    /* unbroken: the example's 30 lies across a blank from 内 */
+    buffer_error("field: deadlines\nrule w\nkind: within\n"
+                 "pattern: (?<value>(?<n>[0-9]+)\\s*天\\s*以?内)\n"
+                 "anchor: 内\nreach: 8\nnumeral: before 3 unbroken\n"
+                 "match: 在30天 以内完成 => 30天 以内\n",
+                 8, "with a numeral as near as 'numeral:' says");
+    r = buffer_ok("field: deadlines\nrule w\nkind: within\n"
+                  "pattern: (?<value>(?<n>[0-9]+)\\s*天\\s*以?内)\n"
+                  "anchor: 内\nreach: 8\nnumeral: before 3 unbroken\n"
+                  "match: 在30天以内完成 => 30天以内\n");
+    assert_true(zc_rules_at(r, 0)->numeral_unbroken);
     zc_rules_free(r);
 
     /* 0 天以 内: the 0 is the third character before 内 */
@@ -242,9 +256,10 @@ static void numeral_near_anchor(void **state)
     buffer_error("field: deadlines\nrule w\nkind: within\n"
                  "pattern: (?<value>(?<n>[0-9]+)天内)\nnumeral: before 2\n",
                  2, "'numeral:' without 'anchor:'");
-    static const char *const bad[] = {"3", "before 0", "before 65",
-                                      "before 2 before 3", "near 2",
-                                      "before", "after 1x", ""};
+    static const char *const bad[] = {
+        "3",      "before 0", "before 65",    "before 2 before 3", "near 2",
+        "before", "after 1x", "", "unbroken", "after 2 unbroken before 1",
+        "after 2 unbroke"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char txt[200];
         snprintf(txt, sizeof txt,
@@ -264,18 +279,45 @@ static void numerals_around_anchor(void **state)
     static const char t[] = "第十二 个工作日以内, 共 3 项";
     size_t len = sizeof t - 1;
     size_t nei = (size_t)(strstr(t, "内") - t);
-    unsigned b, a;
+    zc_numeral_look k;
     /* back from 内: 以 日 作 工 个 (blank) 二 */
-    zc_numerals_around(t, len, nei, nei + 3, 8, 8, &b, &a);
-    assert_int_equal(b, 6);
-    assert_int_equal(a, 3); /* , (blank) 共 (blank) 3 */
-    zc_numerals_around(t, len, nei, nei + 3, 5, 2, &b, &a);
-    assert_int_equal(b, 0);
-    assert_int_equal(a, 0);
-    zc_numerals_around(t, len, 0, 0, 4, 0, &b, &a); /* nothing before */
-    assert_int_equal(b, 0);
-    zc_numerals_around(t, len, len, len, 0, 4, &b, &a); /* or after */
-    assert_int_equal(a, 0);
+    zc_numerals_around(t, len, nei, nei + 3, 8, 8, false, &k);
+    assert_int_equal(k.before, 6);
+    assert_true(k.before_broken); /* the blank */
+    assert_int_equal(k.after, 3); /* , (blank) 共 (blank) 3 */
+    assert_true(k.after_broken);
+    assert_true(zc_numeral_near(&k, 6, 0, false));
+    assert_false(zc_numeral_near(&k, 6, 2, true)); /* broken both ways */
+    assert_false(zc_numeral_near(&k, 5, 2, false));
+    zc_numerals_around(t, len, nei, nei + 3, 5, 2, false, &k);
+    assert_int_equal(k.before, 0);
+    assert_int_equal(k.after, 0);
+    zc_numerals_around(t, len, 0, 0, 4, 0, false, &k); /* nothing before */
+    assert_int_equal(k.before, 0);
+    zc_numerals_around(t, len, len, len, 0, 4, false, &k); /* or after */
+    assert_int_equal(k.after, 0);
+    /* a look that may stop at the first break: before the blank, before
+     * the , */
+    zc_numerals_around(t, len, nei, nei + 3, 8, 8, true, &k);
+    assert_int_equal(k.before, 0);
+    assert_int_equal(k.after, 0);
+    /* unbroken: , ; : | 。 、 and blanks break, other punctuation not */
+    static const char *const breaks[] = {"建设, 5个", "建设 5个", "建设;5个",
+                                         "建设:5个", "建设|5个", "建设。5个",
+                                         "建设、5个", "建设\n5个"};
+    for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
+        const char *s = breaks[i];
+        zc_numerals_around(s, strlen(s), 0, 6, 0, 4, false, &k);
+        assert_true(k.after > 0 && k.after_broken);
+        zc_numerals_around(s, strlen(s), 0, 6, 0, 4, true, &k);
+        assert_int_equal(k.after, 0);
+    }
+    static const char whole[] = "新建“智慧”工厂5个";
+    zc_numerals_around(whole, sizeof whole - 1, 0, 6, 0, 13, true, &k);
+    assert_int_equal(k.after, 7); /* “智慧”工厂5 */
+    assert_false(k.after_broken);
+    assert_true(zc_numeral_near(&k, 0, 7, true));
+    assert_false(zc_numeral_near(&k, 0, 6, true));
     static const uint32_t yes[] = {'0', '9', 0x3007, 0x96F6, 0x4E00,
                                    0x4E24, 0x5343, 0x767E, 0x5341};
     static const uint32_t no[] = {'/', ':', 0xFF10, 0x4E07, 0x4EBF,
