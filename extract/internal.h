@@ -507,6 +507,7 @@ typedef struct zc_rule {
     zc_rtype type;
     void *code;           /* pcre2_code_8 *                              */
     bool jit;             /* JIT-compiled: run with pcre2_jit_match()    */
+    bool line_start;      /* matches start only where a line does ((?m)^) */
     uint32_t captures;    /* capture count                               */
     /* group numbers per zc_gname, 8 bits each: a name may be used in up
      * to four alternatives (PCRE2_DUPNAMES); 0 when absent */

@@ -667,6 +667,15 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
             open = true;
             if (off < ws)
                 off = ws;
+            if (ru->line_start && off > 0) {
+                /* a (?m)^ rule: not searched where no line starts */
+                const char *nl = memchr(F(m) + off - 1, '\n', we - off + 1);
+                if (!nl) {
+                    off = we + 1;
+                    continue;
+                }
+                off = (size_t)(nl - F(m)) + 1;
+            }
             rc = search(m, ru, len, off, we);
             if (rc == PCRE2_ERROR_NOMATCH) {
                 off = we + 1; /* on to the next window */

@@ -477,6 +477,57 @@ static void match_limit_skips_with_warning(void **state)
     zc_rules_free(r);
 }
 
+/* ---- rules that match only where a line starts ------------------------- */
+
+static int sum_targets(const zc_section *sec, void *ud)
+{
+    double *sum = ud;
+    for (size_t i = 0; i < sec->n_targets; i++)
+        *sum += sec->targets[i].value;
+    return 0;
+}
+
+/* A (?m)^ rule is not searched in windows where no line starts; the
+ * windows that hold one (right at the window's start, or inside it) still
+ * give every match a full scan gives. */
+static void line_start_rule_windows(void **state)
+{
+    (void)state;
+    static const char rules[] =
+        "field: targets\n"
+        "rule own_line\n"
+        "pattern: (?m)^[ \\t]*(?<value>(?<num>[0-9]+)%)\n"
+        "anchor: %\nreach: 4\n"
+        "match: 50% => 50%\n"
+        "rule anywhere\n"
+        "pattern: (?<value>比例(?<num>[0-9]+)%)\n"
+        "anchor: 比例\n";
+    zc_rules *r = NULL;
+    zc_error err;
+    assert_int_equal(zc_rules_load_buffer("t", rules, sizeof rules - 1, NULL,
+                                          &r, &err),
+                     ZC_OK);
+    assert_true(zc_rules_at(r, 0)->line_start);
+    assert_false(zc_rules_at(r, 1)->line_start);
+    /* 1% and 300% start lines, 20% and 4000% do not */
+    static const char text[] = "1%\n目标是 20%\n  300%\n目标4000%";
+    for (int all = 0; all < 2; all++) {
+        zc_options opt;
+        zc_options_init(&opt);
+        opt.scan_all = all;
+        double sum = 0;
+        zc_callbacks cb;
+        memset(&cb, 0, sizeof cb);
+        cb.section = sum_targets;
+        cb.ud = &sum;
+        assert_int_equal(
+            zc_extract_buffer(r, &opt, text, sizeof text - 1, &cb, &err),
+            ZC_OK);
+        assert_true(sum == 301);
+    }
+    zc_rules_free(r);
+}
+
 /* ---- document-wide state is reset between documents ----------------------- */
 
 static int count_leads(const zc_section *sec, void *ud)
@@ -528,6 +579,7 @@ int main(void)
         cmocka_unit_test(fold_blocks_of_ideographs),
         cmocka_unit_test(fold_keeps_circled_and_brackets),
         cmocka_unit_test(fold_traditional_and_pinyin),
+        cmocka_unit_test(line_start_rule_windows),
         cmocka_unit_test(fold_spaces),
         cmocka_unit_test(numbers),
         cmocka_unit_test(resolver_by),
