@@ -136,12 +136,16 @@ struct zc_matcher {
     pcre2_match_context *mctx_win; /* the same, plus an offset limit   */
     pcre2_jit_stack *jit;
     pcre2_match_data *md;
+    PCRE2_SIZE *ov;        /* md's ovector (it never moves)            */
     zc_fold fold;
     bool scan_all;         /* ignore anchors (zc_options.scan_all)     */
     /* the rules of each (type, field), in file order: rules of type t and
      * field f are by_tf[tf_at[t][f] .. tf_at[t][f + 1]) (word-class
      * lookups run per candidate; they should not walk every rule) */
-    uint16_t *by_tf;
+    struct tf_rule {
+        const zc_rule *ru;
+        size_t index;
+    } *by_tf;
     uint16_t tf_at[ZC_RT_COUNT][ZC_FIELD_COUNT + 1];
     zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
     size_t nhits, cap_hits;
@@ -226,6 +230,7 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
                                     m->gctx);
     if (!m->mctx || !m->md)
         goto fail;
+    m->ov = pcre2_get_ovector_pointer(m->md);
     uint32_t limit = opt ? opt->match_limit : 1000000;
     uint32_t heap = opt ? opt->heap_limit_kib : 20000;
     pcre2_set_match_limit(m->mctx, limit ? limit : 1000000);
@@ -293,7 +298,7 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
             for (size_t i = 0; i < nr; i++) {
                 const zc_rule *ru = zc_rules_at(rules, i);
                 if ((int)ru->type == t && (int)ru->field == f)
-                    m->by_tf[k++] = (uint16_t)i;
+                    m->by_tf[k++] = (struct tf_rule){ru, i};
             }
             m->tf_at[t][f + 1] = (uint16_t)k;
         }
@@ -435,7 +440,7 @@ static int search(zc_matcher *m, const zc_rule *ru, size_t len, size_t off,
 static bool grp(const zc_matcher *m, const zc_rule *ru, zc_gname gn,
                 size_t *s, size_t *e)
 {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    const PCRE2_SIZE *ov = m->ov;
     for (int k = 0; k < 4; k++) {
         unsigned g = (ru->grp[gn] >> (8 * k)) & 0xFF;
         if (g && ov[2 * g] != PCRE2_UNSET) {
@@ -561,15 +566,15 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
     const zc_rule *best = NULL;
     size_t bs = 0, be = 0;
     for (size_t k = m->tf_at[t][f]; k < m->tf_at[t][f + 1]; k++) {
-        const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
-        if (!may_match(m, ru, m->by_tf[k], a, b))
+        const zc_rule *ru = m->by_tf[k].ru;
+        if (!may_match(m, ru, m->by_tf[k].index, a, b))
             continue;
         size_t off = a;
         while (off <= b) {
             int rc = search(m, ru, b, off, anchored ? off : PCRE2_UNSET);
             if (rc < 0)
                 break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            const PCRE2_SIZE *ov = m->ov;
             if (ov[1] > ov[0] && (!at_end || ov[1] == b)) {
                 if (!best || ov[0] < bs) {
                     best = ru;
@@ -658,6 +663,11 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
     size_t h = 0, ws = 0, we = 0;
     gap g = {SIZE_MAX, 0};
     bool open = false; /* a window is being searched */
+    zc_gname used[ZC_G_COUNT]; /* the groups the rule has */
+    size_t nused = 0;
+    for (int k = 0; k < ZC_G_COUNT; k++)
+        if (ru->grp[k])
+            used[nused++] = (zc_gname)k;
     while (off <= len) {
         int rc;
         if (windowed) {
@@ -685,20 +695,19 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
             m->nc = first; /* the rule is skipped for this group */
             break;
         }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        size_t s = ov[0], e = ov[1];
+        size_t s = m->ov[0], e = m->ov[1];
         if (!ZC_GROW(m->mem, m->c, m->capc, m->nc + 1))
             return ZC_ERR_NOMEM;
         cand *c = &m->c[m->nc];
         c->rule = ru;
         c->rule_index = ri;
-        for (int k = 0; k < ZC_G_COUNT; k++) {
+        memset(c->gs, 0xFF, sizeof c->gs); /* GUNSET */
+        memset(c->ge, 0xFF, sizeof c->ge);
+        for (size_t k = 0; k < nused; k++) {
             size_t a, b;
-            if (ru->grp[k] && grp(m, ru, (zc_gname)k, &a, &b)) {
-                c->gs[k] = (uint32_t)a;
-                c->ge[k] = (uint32_t)b;
-            } else {
-                c->gs[k] = c->ge[k] = GUNSET;
+            if (grp(m, ru, used[k], &a, &b)) {
+                c->gs[used[k]] = (uint32_t)a;
+                c->ge[used[k]] = (uint32_t)b;
             }
         }
         c->s = c->gs[ZC_G_VALUE] != GUNSET ? c->gs[ZC_G_VALUE] : s;
@@ -949,15 +958,16 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
     const zc_rule *best = NULL;
     for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
          k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
-        const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
-        if (ru->role == ZC_ROLE_NONE || !may_match(m, ru, m->by_tf[k], a, b))
+        const zc_rule *ru = m->by_tf[k].ru;
+        if (ru->role == ZC_ROLE_NONE ||
+            !may_match(m, ru, m->by_tf[k].index, a, b))
             continue;
         size_t off = a;
         while (off < b) {
             int rc = search(m, ru, b, off, PCRE2_UNSET);
             if (rc < 0)
                 break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            const PCRE2_SIZE *ov = m->ov;
             if (ov[1] == b && ov[1] > ov[0]) {
                 if (!best || ov[0] < *ms) {
                     best = ru;
