@@ -128,6 +128,15 @@ typedef struct numeral_need {
     bool unbroken;
 } numeral_need;
 
+/* What a candidate is for: the items of each field (KIND_ITEM + field,
+ * masks among them), and the conventions and table headers that
+ * do_assignments() applies as it goes. */
+enum {
+    KIND_ITEM = 0,
+    KIND_EVENT = KIND_ITEM + ZC_FIELD_COUNT,
+    KIND_COUNT
+};
+
 struct zc_matcher {
     const zc_mem *mem;
     const zc_rules *rules;
@@ -161,6 +170,10 @@ struct zc_matcher {
 
     cand *c;
     size_t nc, capc;
+    /* the candidates of each kind (KIND_*), each kind's in text order:
+     * by_kind[kind_at[k] .. kind_at[k + 1]) */
+    uint32_t *by_kind;
+    size_t cap_by_kind, kind_at[KIND_COUNT + 1];
     /* per folded byte, while picking survivors; all zero between picks */
     unsigned char *taken;
     size_t cap_taken;
@@ -170,11 +183,6 @@ struct zc_matcher {
     size_t cap_keys;
     sort_key *keys_tmp;   /* and room for sort_keys() to merge into    */
     size_t cap_keys_tmp;
-    cand *c2;             /* scratch for reordering candidates         */
-    size_t capc2;
-    unsigned char *masks; /* per folded byte: bit f set = masked for f */
-    size_t cap_masks;     /* (zero where no mask is, unless masks_dirty: */
-    bool masks_dirty;     /*  a run ended before clearing its masks)     */
 
     /* results of the current group */
     asg_rec *ar;
@@ -193,8 +201,6 @@ struct zc_matcher {
     size_t cappos;
     size_t *last_end; /* per node: end of its last clause, 0 if none */
     size_t cap_last;
-    size_t *ev;       /* conventions and table headers among m->c      */
-    size_t cap_ev;
     signed char *review; /* per node: under a review heading? -1: ask   */
     size_t cap_review;
 
@@ -337,8 +343,7 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->order);
     zc_free(mem, m->keys);
     zc_free(mem, m->keys_tmp);
-    zc_free(mem, m->c2);
-    zc_free(mem, m->masks);
+    zc_free(mem, m->by_kind);
     zc_free(mem, m->ar);
     zc_free(mem, m->units);
     zc_free(mem, m->asg);
@@ -351,7 +356,6 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->pos);
     zc_free(mem, m->last_end);
     zc_free(mem, m->hits);
-    zc_free(mem, m->ev);
     zc_free(mem, m->review);
     zc_free(mem, m->by_tf);
     if (m->rh)
@@ -774,47 +778,6 @@ static bool grow_zeroed(const zc_mem *mem, unsigned char **p, size_t *cap,
     return true;
 }
 
-static bool is_mask(const cand *k)
-{
-    return k->rule->field == ZC_FIELD_MASK && k->rule->type == ZC_RT_ITEM;
-}
-
-/* Mark, per folded byte, the fields each mask candidate (文号, 《title》)
- * hides from: one pass over the masks instead of one per candidate. */
-static zc_status build_masks(zc_matcher *m)
-{
-    if (m->masks_dirty) {
-        memset(m->masks, 0, m->cap_masks);
-        m->masks_dirty = false;
-    }
-    if (!grow_zeroed(m->mem, &m->masks, &m->cap_masks, m->fold.len + 1))
-        return ZC_ERR_NOMEM;
-    for (size_t i = 0; i < m->nc; i++) {
-        const cand *k = &m->c[i];
-        if (!is_mask(k))
-            continue;
-        m->masks_dirty = true;
-        /* (bounds in locals: the stores could alias them otherwise) */
-        unsigned char *mk = m->masks, bits = (unsigned char)k->rule->mask_fields;
-        size_t e = k->e < m->fold.len ? k->e : m->fold.len;
-        for (size_t b = k->s; b < e; b++)
-            mk[b] |= bits;
-    }
-    return ZC_OK;
-}
-
-/* Undo build_masks() once the picks are done. */
-static void clear_masks(zc_matcher *m)
-{
-    for (size_t i = 0; i < m->nc; i++) {
-        const cand *k = &m->c[i];
-        if (is_mask(k) && k->s < m->fold.len)
-            memset(m->masks + k->s, 0,
-                   (k->e < m->fold.len ? k->e : m->fold.len) - k->s);
-    }
-    m->masks_dirty = false;
-}
-
 /* Has any byte of p[a..b) one of the bits in `bits`?  Eight at a time:
  * candidates of assignments run to hundreds of bytes. */
 static bool any_bits(const unsigned char *p, size_t a, size_t b,
@@ -833,70 +796,139 @@ static bool any_bits(const unsigned char *p, size_t a, size_t b,
     return false;
 }
 
-static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+static int kind_of(const cand *c)
 {
-    return c->e > c->s && any_bits(m->masks, c->s, c->e, 1u << f);
+    const zc_rule *ru = c->rule;
+    if (ru->type == ZC_RT_ITEM)
+        return KIND_ITEM + (int)ru->field;
+    if (ru->field == ZC_FIELD_ASSIGNMENTS &&
+        (ru->type == ZC_RT_CONVENTION || ru->type == ZC_RT_HEADER))
+        return KIND_EVENT;
+    return -1;
 }
 
-/* Indices of the surviving item candidates of field f, in text order, in
- * m->order[0..*n).  Candidates of other types are not considered. */
-static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
+/* Sort the candidates by kind, each kind's in text order (m->by_kind). */
+static zc_status sort_candidates(zc_matcher *m)
 {
-    size_t k = 0;
-    if (!ZC_GROW(m->mem, m->order, m->cap_order, m->nc + 1) ||
-        !grow_zeroed(m->mem, &m->taken, &m->cap_taken, m->fold.len + 1))
+    if (m->nc > UINT32_MAX)
+        return ZC_ERR_LIMIT;
+    if (!ZC_GROW(m->mem, m->by_kind, m->cap_by_kind, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->keys, m->cap_keys, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, m->nc + 1))
         return ZC_ERR_NOMEM;
+    size_t *at = m->kind_at;
+    memset(at, 0, sizeof m->kind_at);
     for (size_t i = 0; i < m->nc; i++) {
-        const cand *c = &m->c[i];
-        if (c->rule->field != f || c->rule->type != ZC_RT_ITEM)
-            continue;
-        if (c->rule->report_skip && m->ctx->is_report)
-            continue;
-        if (masked(m, c, f))
-            continue;
-        m->order[k++] = i;
+        int k = kind_of(&m->c[i]);
+        if (k >= 0)
+            at[k + 1]++;
     }
-    /* best first: priority (high), length (long), start, rule order;
-     * each fits 32 bits (folded offsets do: zc_matcher_run; rule
-     * indices 16) */
-    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, k + 1) ||
-        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, k + 1))
-        return ZC_ERR_NOMEM;
+    for (int k = 0; k < KIND_COUNT; k++)
+        at[k + 1] += at[k];
+    size_t fill[KIND_COUNT];
+    memcpy(fill, at, sizeof fill);
+    for (size_t i = 0; i < m->nc; i++) {
+        int k = kind_of(&m->c[i]);
+        if (k >= 0)
+            m->by_kind[fill[k]++] = (uint32_t)i;
+    }
+    for (int k = 0; k < KIND_COUNT; k++) {
+        uint32_t *v = m->by_kind + at[k];
+        size_t n = at[k + 1] - at[k];
+        for (size_t i = 0; i < n; i++) {
+            m->keys[i].hi = m->c[v[i]].s;
+            m->keys[i].lo = 0;
+            m->keys[i].index = v[i];
+        }
+        sort_keys(m->keys, m->keys_tmp, n);
+        for (size_t i = 0; i < n; i++)
+            v[i] = m->keys[i].index;
+    }
+    return ZC_OK;
+}
+
+/* Keep the best of the cluster m->order[lo..hi) (candidates in text order,
+ * each overlapping one before it): by priority (high), length (long),
+ * start, rule order; then in text order again.  Returns the end of the
+ * kept ones, from lo.  Each key fits 32 bits (folded offsets do:
+ * zc_matcher_run; rule indices 16). */
+static size_t settle(zc_matcher *m, size_t lo, size_t hi)
+{
+    if (hi - lo < 2)
+        return hi;
+    size_t k = hi - lo;
     for (size_t i = 0; i < k; i++) {
-        const cand *c = &m->c[m->order[i]];
+        const cand *c = &m->c[m->order[lo + i]];
         sort_key *sk = &m->keys[i];
         uint64_t rank = (uint64_t)((int64_t)INT32_MAX - c->rule->priority);
         sk->hi = rank << 32 | (UINT32_MAX - (uint32_t)(c->e - c->s));
         sk->lo = (uint64_t)c->s << 32 | c->rule_index;
-        sk->index = (uint32_t)m->order[i];
+        sk->index = (uint32_t)m->order[lo + i];
     }
-    if (k > 1)
-        sort_keys(m->keys, m->keys_tmp, k);
-    for (size_t i = 0; i < k; i++)
-        m->order[i] = m->keys[i].index;
+    sort_keys(m->keys, m->keys_tmp, k);
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
-        const cand *c = &m->c[m->order[i]];
-        if (c->e > c->s && any_bits(m->taken, c->s, c->e, 0xFF))
+        const cand *c = &m->c[m->keys[i].index];
+        if (any_bits(m->taken, c->s, c->e, 0xFF))
             continue;
         memset(m->taken + c->s, 1, c->e - c->s);
-        m->order[kept++] = m->order[i];
+        m->keys[kept++] = m->keys[i];
     }
-    for (size_t i = 0; i < kept; i++) { /* all zero again */
-        const cand *c = &m->c[m->order[i]];
+    for (size_t i = 0; i < kept; i++) { /* all zero again; text order */
+        const cand *c = &m->c[m->keys[i].index];
         memset(m->taken + c->s, 0, c->e - c->s);
+        m->keys[i].hi = c->s;
+        m->keys[i].lo = 0;
     }
-    for (size_t i = 0; i < kept; i++) { /* text order */
-        sort_key *sk = &m->keys[i];
-        sk->hi = m->c[m->order[i]].s;
-        sk->lo = 0;
-        sk->index = (uint32_t)m->order[i];
-    }
-    if (kept > 1)
-        sort_keys(m->keys, m->keys_tmp, kept);
+    sort_keys(m->keys, m->keys_tmp, kept);
     for (size_t i = 0; i < kept; i++)
-        m->order[i] = m->keys[i].index;
-    *n = kept;
+        m->order[lo + i] = m->keys[i].index;
+    return lo + kept;
+}
+
+/* Indices of the surviving item candidates of field f, in text order, in
+ * m->order[0..*n): none under a mask for f, and of overlapping ones the
+ * best (settle()).  Only candidates that overlap compete, so each
+ * cluster of them (in text order, each overlapping one before it) is
+ * settled on its own. */
+static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
+{
+    const uint32_t *in = m->by_kind + m->kind_at[KIND_ITEM + f];
+    size_t nin = m->kind_at[KIND_ITEM + f + 1] - m->kind_at[KIND_ITEM + f];
+    const uint32_t *mk = m->by_kind + m->kind_at[KIND_ITEM + ZC_FIELD_MASK];
+    size_t nmk = m->kind_at[KIND_ITEM + ZC_FIELD_MASK + 1] -
+                 m->kind_at[KIND_ITEM + ZC_FIELD_MASK];
+    if (!ZC_GROW(m->mem, m->order, m->cap_order, nin + 1) ||
+        !ZC_GROW(m->mem, m->keys, m->cap_keys, nin + 1) ||
+        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, nin + 1) ||
+        !grow_zeroed(m->mem, &m->taken, &m->cap_taken, m->fold.len + 1))
+        return ZC_ERR_NOMEM;
+    size_t k = 0, lo = 0, end = 0; /* the cluster: order[lo..k), up to end */
+    size_t mi = 0, mend = 0; /* masks before mk[mi] hiding f end by mend */
+    for (size_t i = 0; i < nin; i++) {
+        const cand *c = &m->c[in[i]];
+        if (c->rule->report_skip && m->ctx->is_report)
+            continue;
+        /* masks come in text order too (文号, 《title》): one starting
+         * before c must reach into it, a later one start inside it */
+        for (; mi < nmk; mi++) {
+            const cand *x = &m->c[mk[mi]];
+            if (!((x->rule->mask_fields >> f) & 1))
+                continue;
+            if (x->s >= c->s)
+                break;
+            if (x->e > mend)
+                mend = x->e;
+        }
+        if (mend > c->s || (mi < nmk && m->c[mk[mi]].s < c->e))
+            continue;
+        if (c->s >= end)
+            lo = k = settle(m, lo, k);
+        m->order[k++] = in[i];
+        if (c->e > end)
+            end = c->e;
+    }
+    *n = settle(m, lo, k);
     return ZC_OK;
 }
 
@@ -1366,26 +1398,16 @@ static zc_status do_assignments(zc_matcher *m)
     if (!ZC_GROW(m->mem, m->last_end, m->cap_last, g->n_nodes + 1))
         return ZC_ERR_NOMEM;
     memset(m->last_end, 0, (g->n_nodes + 1) * sizeof *m->last_end);
-    /* conventions and table headers, in text order, applied as clauses
-     * pass them (few: listed once, not looked for among all candidates
-     * per clause) */
-    size_t nev = 0;
-    for (size_t k = 0; k < m->nc; k++) {
-        const zc_rule *er = m->c[k].rule;
-        if (er->field == ZC_FIELD_ASSIGNMENTS &&
-            (er->type == ZC_RT_CONVENTION || er->type == ZC_RT_HEADER)) {
-            if (!ZC_GROW(m->mem, m->ev, m->cap_ev, nev + 1))
-                return ZC_ERR_NOMEM;
-            m->ev[nev++] = k;
-        }
-    }
+    /* conventions and table headers, applied as clauses pass them */
+    const uint32_t *ev = m->by_kind + m->kind_at[KIND_EVENT];
+    size_t nev = m->kind_at[KIND_EVENT + 1] - m->kind_at[KIND_EVENT];
     for (size_t oi = 0; oi < n; oi++) {
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
         /* conventions starting before this clause ends (one inside it
          * applies to it), table headers before it */
         for (size_t ek = 0; ek < nev; ek++) {
-            cand *e = &m->c[m->ev[ek]];
+            cand *e = &m->c[ev[ek]];
             if (e->s >= c->e || e->s == UNSET - 1)
                 continue;
             if (e->rule->type == ZC_RT_CONVENTION) {
@@ -1477,9 +1499,9 @@ static zc_status do_assignments(zc_matcher *m)
     }
     /* conventions and headers after the last clause hold for the clauses
      * of later sections */
-    for (size_t k = 0; k < m->nc; k++) {
-        cand *e = &m->c[k];
-        if (e->rule->field != ZC_FIELD_ASSIGNMENTS || e->s == UNSET - 1)
+    for (size_t ek = 0; ek < nev; ek++) {
+        cand *e = &m->c[ev[ek]];
+        if (e->s == UNSET - 1)
             continue;
         if (e->rule->type == ZC_RT_CONVENTION)
             apply_convention(m, e);
@@ -1954,32 +1976,7 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         if (global && ru->table_only && (st = collect(m, ru, i)) != ZC_OK)
             return st;
     }
-    /* events (conventions, headers) must be in text order; stable, so
-     * rules keep their file order at one position */
-    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, m->nc + 1) ||
-        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, m->nc + 1) ||
-        !ZC_GROW(m->mem, m->c2, m->capc2, m->nc + 1))
-        return ZC_ERR_NOMEM;
-    if (m->nc > UINT32_MAX)
-        return ZC_ERR_LIMIT;
-    for (size_t i = 0; i < m->nc; i++) {
-        m->keys[i].hi = m->c[i].s;
-        m->keys[i].lo = m->c[i].rule_index; /* file order at one spot */
-        m->keys[i].index = (uint32_t)i;
-    }
-    if (m->nc > 1)
-        sort_keys(m->keys, m->keys_tmp, m->nc);
-    for (size_t i = 0; i < m->nc; i++)
-        m->c2[i] = m->c[m->keys[i].index];
-    {
-        cand *t = m->c;
-        size_t tc = m->capc;
-        m->c = m->c2;
-        m->capc = m->capc2;
-        m->c2 = t;
-        m->capc2 = tc;
-    }
-    if ((st = build_masks(m)) != ZC_OK)
+    if ((st = sort_candidates(m)) != ZC_OK)
         return st;
     if ((st = do_assignments(m)) != ZC_OK || (st = do_deadlines(m)) != ZC_OK)
         return st;
@@ -1996,7 +1993,6 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
                n_targets);
     if ((st = do_quantities(m)) != ZC_OK)
         return st;
-    clear_masks(m);
     size_t nqt = m->nqt;
     DISTRIBUTE(m, m->qt, nqt, m->qt_out, m->capqt_out, out, quantities,
                n_quantities);
