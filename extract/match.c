@@ -398,6 +398,20 @@ static zc_str src_str(const zc_matcher *m, size_t fs, size_t fe)
     return s;
 }
 
+/* src_str() and the absolute span, from one look at the fold's map. */
+static zc_str src_span(const zc_matcher *m, size_t fs, size_t fe,
+                       zc_span *span)
+{
+    size_t a = zc_fold_src_start(&m->fold, fs);
+    size_t b = zc_fold_src_end(&m->fold, fe);
+    span->start = m->g->base + m->off0 + a;
+    span->end = m->g->base + m->off0 + b;
+    if (b < a)
+        b = a;
+    zc_str s = {m->g->text + m->off0 + a, b - a};
+    return s;
+}
+
 static uint32_t cp_at(const zc_matcher *m, size_t i, int *len)
 {
     uint32_t cp = 0;
@@ -519,22 +533,30 @@ static zc_status find_anchors(zc_matcher *m)
     return ZC_OK;
 }
 
+/* Where the blanks before folded offset a start. */
+static size_t blanks_before(const zc_matcher *m, size_t a)
+{
+    const char *t = m->fold.text;
+    while (a > 0 && (t[a - 1] == ' ' || t[a - 1] == '\t' ||
+                     t[a - 1] == '\n' || t[a - 1] == '\r'))
+        a--;
+    return a;
+}
+
 /* Can rule ri match in folded [a, b), by its anchors?  (True for a rule
  * without anchors.)  A match there starts at or after a, so its anchor
- * starts before b and ends no earlier than the blanks before a. */
-static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a,
+ * starts before b and ends no earlier than a0 = blanks_before(a), which
+ * the caller finds once for all the rules it asks about. */
+static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a0,
                       size_t b)
 {
     if (!ru->n_anchors || m->scan_all)
         return true;
-    const char *t = m->fold.text;
-    size_t a0 = a;
-    while (a0 > 0 && (t[a0 - 1] == ' ' || t[a0 - 1] == '\t' ||
-                      t[a0 - 1] == '\n' || t[a0 - 1] == '\r'))
-        a0--;
+    const rule_hits *L = &m->rh[ri];
+    if (!L->n)
+        return false;
     /* the first hit that may end at or after a0: lookups mostly move
      * forward through a section, so on from the last one's answer */
-    const rule_hits *L = &m->rh[ri];
     size_t lo = m->rcur[ri], hi = L->n;
     if (lo > 0 && L->v[lo - 1].pos + ZC_MAX_ANCHOR_LEN >= a0) {
         hi = lo; /* back: search what lies before */
@@ -568,10 +590,10 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
                             size_t *me)
 {
     const zc_rule *best = NULL;
-    size_t bs = 0, be = 0;
+    size_t bs = 0, be = 0, a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[t][f]; k < m->tf_at[t][f + 1]; k++) {
         const zc_rule *ru = m->by_tf[k].ru;
-        if (!may_match(m, ru, m->by_tf[k].index, a, b))
+        if (!may_match(m, ru, m->by_tf[k].index, a0, b))
             continue;
         size_t off = a;
         while (off <= b) {
@@ -988,11 +1010,12 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
                               size_t *me)
 {
     const zc_rule *best = NULL;
+    size_t a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
          k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
         const zc_rule *ru = m->by_tf[k].ru;
         if (ru->role == ZC_ROLE_NONE ||
-            !may_match(m, ru, m->by_tf[k].index, a, b))
+            !may_match(m, ru, m->by_tf[k].index, a0, b))
             continue;
         size_t off = a;
         while (off < b) {
@@ -1239,9 +1262,7 @@ static zc_status add_units(zc_matcher *m, const ulist *L, zc_role want,
         if (!ZC_GROW(m->mem, m->units, m->capunits, m->nunits + 1))
             return ZC_ERR_NOMEM;
         zc_unit *u = &m->units[m->nunits++];
-        u->name = src_str(m, L->u[i].a, L->u[i].b);
-        u->span.start = abs_start(m, L->u[i].a);
-        u->span.end = abs_end(m, L->u[i].b);
+        u->name = src_span(m, L->u[i].a, L->u[i].b, &u->span);
         (*count)++;
     }
     return ZC_OK;
@@ -1285,9 +1306,7 @@ static zc_status store_assignment(zc_matcher *m, const ulist *L, size_t fs,
     if ((st = add_units(m, L, ZC_ROLE_COOP, &r->coop0, &cnt)) != ZC_OK)
         return st;
     r->a.n_cooperating = cnt;
-    r->a.text = src_str(m, fs, fe);
-    r->a.span.start = abs_start(m, fs);
-    r->a.span.end = abs_end(m, fe);
+    r->a.text = src_span(m, fs, fe, &r->a.span);
     r->a.rule = ru->where;
     *out = r;
     return ZC_OK;
@@ -1597,9 +1616,7 @@ static zc_status do_deadlines(zc_matcher *m)
         zc_deadline *d = &m->dl[m->ndl];
         memset(d, 0, sizeof *d);
         d->kind = ru->kind;
-        d->text = src_str(m, c->s, c->e);
-        d->span.start = abs_start(m, c->s);
-        d->span.end = abs_end(m, c->e);
+        d->text = src_span(m, c->s, c->e, &d->span);
         d->rule = ru->where;
         if (!zc_resolve_date(&p, m->ctx->year, m->ctx->year_before, d))
             continue;
@@ -1807,9 +1824,7 @@ static zc_status do_targets(zc_matcher *m)
             return ZC_ERR_NOMEM;
         zc_target *t = &m->tg[m->ntg];
         memset(t, 0, sizeof *t);
-        t->text = src_str(m, c->s, c->e);
-        t->span.start = abs_start(m, c->s);
-        t->span.end = abs_end(m, c->e);
+        t->text = src_span(m, c->s, c->e, &t->span);
         t->value = v;
         t->value_max = v2;
         t->unit = ru->unit ? ru->unit : "%";
@@ -1863,7 +1878,9 @@ static zc_status do_quantities(zc_matcher *m)
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
             continue;
-        size_t node = node_of(m->g, abs_start(m, c->s), abs_end(m, c->e));
+        zc_span span;
+        zc_str text = src_span(m, c->s, c->e, &span);
+        size_t node = node_of(m->g, span.start, span.end);
         /* under a review heading (工作回顾, 总体情况) counts are reported,
          * not required: the same reading as `in-report: skip` */
         if (ru->report_skip && review_context(m, node))
@@ -1873,9 +1890,8 @@ static zc_status do_quantities(zc_matcher *m)
             return ZC_ERR_NOMEM;
         zc_quantity *q = &m->qt[m->nqt];
         memset(q, 0, sizeof *q);
-        q->text = src_str(m, c->s, c->e);
-        q->span.start = abs_start(m, c->s);
-        q->span.end = abs_end(m, c->e);
+        q->text = text;
+        q->span = span;
         q->value = v * ru->scale;
         q->unit = src_str(m, c->gs[ZC_G_UNIT], c->ge[ZC_G_UNIT]);
         q->op = ru->op ? ru->op : op_in(m, ZC_FIELD_QUANTITIES, c->s, c->e);
