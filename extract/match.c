@@ -1324,15 +1324,16 @@ static size_t split_cells(const zc_matcher *m, size_t a, size_t b,
 {
     const char *t = F(m);
     size_t n = 0, start = a;
-    for (size_t i = a; i <= b && n < MAX_COLS; i++) {
-        if (i < b && t[i] != '|')
-            continue;
-        size_t x = start, y = i;
+    while (n < MAX_COLS) {
+        const char *bar = memchr(t + start, '|', b - start);
+        size_t x = start, y = bar ? (size_t)(bar - t) : b;
         trim_range(m, &x, &y);
         cs[n] = x;
         ce[n] = y;
         n++;
-        start = i + 1;
+        if (!bar)
+            break;
+        start = (size_t)(bar - t) + 1;
     }
     if (n && cs[n - 1] == ce[n - 1])
         n--;
@@ -1351,11 +1352,20 @@ static zc_status do_table_rows(zc_matcher *m)
     const zc_rule *col_rule = NULL;
     size_t ncols = 0, first_unit = 0;
     while (ls < n) {
+        /* lines without a '|' are no rows: on to the next that has one */
+        const char *bar = memchr(t + ls, '|', n - ls);
+        if (!bar)
+            break;
+        size_t lb = (size_t)(bar - t);
+        while (lb > ls && t[lb - 1] != '\n')
+            lb--;
+        if (lb > ls)
+            ncols = 0; /* the table, if any, ended */
+        ls = lb;
         const char *nl = memchr(t + ls, '\n', n - ls);
         size_t le = nl ? (size_t)(nl - t) : n;
         size_t cs[MAX_COLS], ce[MAX_COLS];
-        size_t nc = memchr(t + ls, '|', le - ls) ? split_cells(m, ls, le, cs, ce)
-                                                 : 0;
+        size_t nc = split_cells(m, ls, le, cs, ce);
         if (nc < 3) {
             ncols = 0; /* not a row: the table, if any, ended */
             ls = le + 1;
