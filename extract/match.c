@@ -1804,12 +1804,43 @@ static bool review_context(zc_matcher *m, size_t node)
     return review;
 }
 
+/* A sentence_start() answer: the sentence holding `at` starts at `start`. */
+typedef struct sentence {
+    size_t at, start;
+} sentence;
+
+/* Where the sentence holding folded offset `at` starts: after the last
+ * newline or 。 before it.  Byte by byte, a character's last byte
+ * first: 。 is E3 80 82, and E3 only ever starts a character.  A walk
+ * that reaches the last answer's offset stops there (the figures of one
+ * long sentence, in text order); the answer then replaces it. */
+static size_t sentence_start(const zc_matcher *m, size_t at, sentence *last)
+{
+    const unsigned char *t = (const unsigned char *)F(m);
+    size_t stop = 0, start = 0;
+    if (last->at <= at) {
+        stop = last->at;
+        start = last->start;
+    }
+    for (size_t i = at; i > stop; i--) {
+        if (t[i - 1] == '\n' || (t[i - 1] == 0x82 && i >= 3 &&
+                                 t[i - 2] == 0x80 && t[i - 3] == 0xE3)) {
+            start = i;
+            break;
+        }
+    }
+    last->at = at;
+    last->start = start;
+    return start;
+}
+
 static zc_status do_targets(zc_matcher *m)
 {
     size_t n;
     zc_status st = pick(m, ZC_FIELD_TARGETS, &n);
     if (st != ZC_OK)
         return st;
+    sentence last = {0, 0};
     for (size_t oi = 0; oi < n; oi++) {
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
@@ -1848,10 +1879,7 @@ static zc_status do_targets(zc_matcher *m)
         } else if (m->ctx->is_report || review_context(m, node)) {
             /* a report's figures are achieved, unless the sentence
              * plans (力争, 确保 … in a 下一步 part) */
-            size_t sa = a;
-            while (sa > 0 && F(m)[sa - 1] != '\n' &&
-                   cp_at(m, prev_char(m, sa), NULL) != 0x3002)
-                sa = prev_char(m, sa);
+            size_t sa = sentence_start(m, a, &last);
             t->kind = vocab(m, ZC_RT_PLANNED, ZC_FIELD_TARGETS, sa, c->s,
                             false, false, &s, &e)
                           ? "target"
