@@ -1005,18 +1005,20 @@ static bool looks_like_unit(zc_matcher *m, size_t a, size_t b)
 }
 
 /* The tail ending at b: a tail with a role first (…等有关部门参加 is a
- * participation, whatever 等 swallows), then any tail. */
+ * participation, whatever 等 swallows), then any tail; of either kind
+ * the one starting first (then the earlier rule), as vocab() picks. */
 static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
                               size_t *me)
 {
-    const zc_rule *best = NULL;
+    const zc_rule *best[2] = {NULL, NULL}; /* [1]: a tail with a role */
+    size_t bs[2] = {0, 0}, be[2] = {0, 0};
     size_t a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
          k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
         const zc_rule *ru = m->by_tf[k].ru;
-        if (ru->role == ZC_ROLE_NONE ||
-            !may_match(m, ru, m->by_tf[k].index, a0, b))
+        if (!may_match(m, ru, m->by_tf[k].index, a0, b))
             continue;
+        int r = ru->role != ZC_ROLE_NONE;
         size_t off = a;
         while (off < b) {
             int rc = search(m, ru, b, off, PCRE2_UNSET);
@@ -1024,10 +1026,10 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
                 break;
             const PCRE2_SIZE *ov = m->ov;
             if (ov[1] == b && ov[1] > ov[0]) {
-                if (!best || ov[0] < *ms) {
-                    best = ru;
-                    *ms = ov[0];
-                    *me = ov[1];
+                if (!best[r] || ov[0] < bs[r]) {
+                    best[r] = ru;
+                    bs[r] = ov[0];
+                    be[r] = ov[1];
                 }
                 break;
             }
@@ -1037,10 +1039,12 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
             off = next;
         }
     }
-    if (best)
-        return best;
-    return vocab(m, ZC_RT_TAIL, ZC_FIELD_ASSIGNMENTS, a, b, false, true, ms,
-                 me);
+    int r = best[1] != NULL;
+    if (best[r]) {
+        *ms = bs[r];
+        *me = be[r];
+    }
+    return best[r];
 }
 
 typedef struct unit_tmp {
