@@ -543,18 +543,11 @@ static size_t blanks_before(const zc_matcher *m, size_t a)
     return a;
 }
 
-/* Can rule ri match in folded [a, b), by its anchors?  (True for a rule
- * without anchors.)  A match there starts at or after a, so its anchor
- * starts before b and ends no earlier than a0 = blanks_before(a), which
- * the caller finds once for all the rules it asks about. */
-static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a0,
-                      size_t b)
+/* Has rule ri a hit in L (its hits, not none) that may end at or after
+ * a0 and starts before b?  (may_match) */
+static bool hit_near(zc_matcher *m, const rule_hits *L, size_t ri, size_t a0,
+                     size_t b)
 {
-    if (!ru->n_anchors || m->scan_all)
-        return true;
-    const rule_hits *L = &m->rh[ri];
-    if (!L->n)
-        return false;
     /* the first hit that may end at or after a0: lookups mostly move
      * forward through a section, so on from the last one's answer */
     size_t lo = m->rcur[ri], hi = L->n;
@@ -580,6 +573,19 @@ static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a0,
             return true;
     }
     return false;
+}
+
+/* Can rule ri match in folded [a, b), by its anchors?  (True for a rule
+ * without anchors.)  A match there starts at or after a, so its anchor
+ * starts before b and ends no earlier than a0 = blanks_before(a), which
+ * the caller finds once for all the rules it asks about. */
+static inline bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri,
+                             size_t a0, size_t b)
+{
+    if (!ru->n_anchors || m->scan_all)
+        return true;
+    const rule_hits *L = &m->rh[ri];
+    return L->n && hit_near(m, L, ri, a0, b);
 }
 
 /* Does a vocabulary rule of type `t` match inside folded [a, b)?  With
