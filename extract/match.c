@@ -1967,8 +1967,13 @@ static int pos_cmp(const void *pa, const void *pb)
 
 static void sort_pos(item_pos *p, size_t n)
 {
-    if (n > 1) /* p may be NULL when nothing was found */
-        qsort(p, n, sizeof *p, pos_cmp);
+    /* mostly in order already: items come in text order, and so do the
+     * nodes holding them (p may be NULL when nothing was found) */
+    for (size_t i = 1; i < n; i++)
+        if (pos_cmp(&p[i - 1], &p[i]) > 0) {
+            qsort(p, n, sizeof *p, pos_cmp);
+            return;
+        }
 }
 
 #define DISTRIBUTE(m, src, n, dst, cap, out, field, nfield)                  \
