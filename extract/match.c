@@ -1688,9 +1688,6 @@ static size_t seg_end(const zc_matcher *m, size_t at)
     return i;
 }
 
-/* The metric: the segment before the figure up to the first cut word
- * (达到, 增长 …), minus leading trim words (推动, 力争 …); if that leaves
- * nothing, the segment after the figure.  As written. */
 /* The unit of an amount written after its number: 320亿元, 4.2万人. */
 static bool is_amount_unit(uint32_t cp)
 {
@@ -1706,11 +1703,15 @@ static bool is_amount_unit(uint32_t cp)
     }
 }
 
-static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
+/* The metric: the segment before the figure up to the first cut word
+ * (达到, 增长 …), minus leading trim words (推动, 力争 …); if that leaves
+ * nothing, the segment after the figure.  As written.  The figure is at
+ * folded [vs, ve); its segment starts at seg = seg_start(vs). */
+static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve, size_t seg)
 {
     size_t s, e;
     for (int pass = 0; pass < 2; pass++) {
-        size_t a = pass == 0 ? seg_start(m, vs) : ve;
+        size_t a = pass == 0 ? seg : ve;
         size_t b = pass == 0 ? vs : seg_end(m, ve);
         if (pass == 1) { /* skip an op word right after the figure */
             if (vocab(m, ZC_RT_OP, ZC_FIELD_TARGETS, a, b, true, false, &s,
@@ -1736,7 +1737,7 @@ static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
     }
     /* 一般公共预算收入25亿元，增长8.2%: the figure's segment is only the
      * verb; the segment before names the metric, ending in its amount */
-    size_t p = seg_start(m, vs);
+    size_t p = seg;
     if (p > 0) {
         size_t b = prev_char(m, p); /* the separator */
         size_t a = seg_start(m, b), b0 = b;
@@ -1880,10 +1881,10 @@ static zc_status do_targets(zc_matcher *m)
         t->value_max = v2;
         t->unit = ru->unit ? ru->unit : "%";
         t->op = ru->op ? ru->op : op_in(m, ZC_FIELD_TARGETS, c->s, c->e);
-        t->metric = metric_of(m, c->s, c->e);
+        size_t a = seg_start(m, c->s), s, e;
+        t->metric = metric_of(m, c->s, c->e, a);
         t->rule = ru->where;
         size_t node = node_of(m->g, t->span.start, t->span.end);
-        size_t a = seg_start(m, c->s), s, e;
         if (ru->kind) {
             t->kind = ru->kind;
         } else if (m->ctx->is_report || review_context(m, node)) {
