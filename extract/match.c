@@ -875,6 +875,17 @@ static zc_status sort_candidates(zc_matcher *m)
     return ZC_OK;
 }
 
+/* Does c overlap one of the survivors m->keys[0..kept) (settle)? */
+static bool overlaps_kept(const zc_matcher *m, const cand *c, size_t kept)
+{
+    for (size_t j = 0; j < kept; j++) {
+        const cand *x = &m->c[m->keys[j].index];
+        if (c->s < x->e && x->s < c->e)
+            return true;
+    }
+    return false;
+}
+
 /* Keep the best of the cluster m->order[lo..hi) (candidates in text order,
  * each overlapping one before it): by priority (high), length (long),
  * start, rule order; then in text order again.  Returns the end of the
@@ -894,17 +905,23 @@ static size_t settle(zc_matcher *m, size_t lo, size_t hi)
         sk->index = (uint32_t)m->order[lo + i];
     }
     sort_keys(m->keys, m->keys_tmp, k);
+    /* a few: each against the survivors so far; many (a long chain of
+     * overlaps), against their bytes marked in m->taken */
+    bool by_bytes = k > 16;
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
         const cand *c = &m->c[m->keys[i].index];
-        if (any_bits(m->taken, c->s, c->e, 0xFF))
+        if (by_bytes ? any_bits(m->taken, c->s, c->e, 0xFF)
+                     : overlaps_kept(m, c, kept))
             continue;
-        memset(m->taken + c->s, 1, c->e - c->s);
+        if (by_bytes)
+            memset(m->taken + c->s, 1, c->e - c->s);
         m->keys[kept++] = m->keys[i];
     }
     for (size_t i = 0; i < kept; i++) { /* all zero again; text order */
         const cand *c = &m->c[m->keys[i].index];
-        memset(m->taken + c->s, 0, c->e - c->s);
+        if (by_bytes)
+            memset(m->taken + c->s, 0, c->e - c->s);
         m->keys[i].hi = c->s;
         m->keys[i].lo = 0;
     }

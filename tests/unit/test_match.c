@@ -481,7 +481,7 @@ static void match_limit_skips_with_warning(void **state)
 /* ---- overlapping and masked candidates --------------------------------- */
 
 typedef struct picked {
-    char text[256]; /* the targets' texts, one per line */
+    char text[512]; /* the targets' texts, one per line */
 } picked;
 
 static int list_targets(const zc_section *sec, void *ud)
@@ -507,7 +507,10 @@ static void overlaps_and_masks(void **state)
     zc_rules *r = NULL;
     zc_error err;
     assert_int_equal(zc_rules_load_dir(dir, NULL, &r, &err), ZC_OK);
-    const char *text = "<1%> 2%ab {3%} 4%<m> 5%{n} <z>6% A1B2C3D X1Y2Z3W\n";
+    const char *text =
+        "<1%> 2%ab {3%} 4%<m> 5%{n} <z>6% A1B2C3D X1Y2Z3W\n"
+        "L0 1% 2% 3% 4% 5% 6% 7% 8% 9% 10% 11% 12% 13% 14% 15% 16% L\n"
+        "M0 1% 2% 3% 4% 5% 6% 7% 8% 9% 10% 11% 12% 13% 14% 15% 16% M\n";
     picked pk = {""};
     zc_callbacks cb;
     memset(&cb, 0, sizeof cb);
@@ -515,7 +518,11 @@ static void overlaps_and_masks(void **state)
     cb.ud = &pk;
     assert_int_equal(
         zc_extract_buffer(r, NULL, text, strlen(text), &cb, &err), ZC_OK);
-    assert_string_equal(pk.text, "2%ab\n3%}\n4%\n5%{n}\n6%\nB2C\nX1Y\nZ3W\n");
+    assert_string_equal(
+        pk.text,
+        "2%ab\n3%}\n4%\n5%{n}\n6%\nB2C\nX1Y\nZ3W\n"
+        "1%\n2%\n3%\n4%\n5%\n6%\n7%\n8%\n9%\n10%\n11%\n12%\n13%\n14%\n15%\n16%\n"
+        "M0 1% 2% 3% 4% 5% 6% 7% 8% 9% 10% 11% 12% 13% 14% 15% 16% M\n");
     zc_rules_free(r);
 }
 
