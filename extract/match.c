@@ -153,7 +153,9 @@ struct zc_matcher {
      * lookups run per candidate; they should not walk every rule) */
     struct tf_rule {
         const zc_rule *ru;
-        size_t index;
+        uint32_t index;
+        bool windowed; /* has anchors, heeded (not scan_all): here, not
+                          in *ru, so may_match() need not read the rule */
     } *by_tf;
     uint16_t tf_at[ZC_RT_COUNT][ZC_FIELD_COUNT + 1];
     zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
@@ -304,7 +306,8 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
             for (size_t i = 0; i < nr; i++) {
                 const zc_rule *ru = zc_rules_at(rules, i);
                 if ((int)ru->type == t && (int)ru->field == f)
-                    m->by_tf[k++] = (struct tf_rule){ru, i};
+                    m->by_tf[k++] = (struct tf_rule){
+                        ru, (uint32_t)i, ru->n_anchors && !m->scan_all};
             }
             m->tf_at[t][f + 1] = (uint16_t)k;
         }
@@ -575,17 +578,17 @@ static bool hit_near(zc_matcher *m, const rule_hits *L, size_t ri, size_t a0,
     return false;
 }
 
-/* Can rule ri match in folded [a, b), by its anchors?  (True for a rule
+/* Can rule tr match in folded [a, b), by its anchors?  (True for a rule
  * without anchors.)  A match there starts at or after a, so its anchor
  * starts before b and ends no earlier than a0 = blanks_before(a), which
  * the caller finds once for all the rules it asks about. */
-static inline bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri,
+static inline bool may_match(zc_matcher *m, const struct tf_rule *tr,
                              size_t a0, size_t b)
 {
-    if (!ru->n_anchors || m->scan_all)
+    if (!tr->windowed)
         return true;
-    const rule_hits *L = &m->rh[ri];
-    return L->n && hit_near(m, L, ri, a0, b);
+    const rule_hits *L = &m->rh[tr->index];
+    return L->n && hit_near(m, L, tr->index, a0, b);
 }
 
 /* Does a vocabulary rule of type `t` match inside folded [a, b)?  With
@@ -598,9 +601,9 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
     const zc_rule *best = NULL;
     size_t bs = 0, be = 0, a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[t][f]; k < m->tf_at[t][f + 1]; k++) {
-        const zc_rule *ru = m->by_tf[k].ru;
-        if (!may_match(m, ru, m->by_tf[k].index, a0, b))
+        if (!may_match(m, &m->by_tf[k], a0, b))
             continue;
+        const zc_rule *ru = m->by_tf[k].ru;
         size_t off = a;
         while (off <= b) {
             int rc = search(m, ru, b, off, anchored ? off : PCRE2_UNSET);
@@ -1038,9 +1041,9 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
     size_t a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
          k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
-        const zc_rule *ru = m->by_tf[k].ru;
-        if (!may_match(m, ru, m->by_tf[k].index, a0, b))
+        if (!may_match(m, &m->by_tf[k], a0, b))
             continue;
+        const zc_rule *ru = m->by_tf[k].ru;
         int r = ru->role != ZC_ROLE_NONE;
         size_t off = a;
         while (off < b) {
