@@ -1150,6 +1150,11 @@ static void parse_list(zc_matcher *m, ulist *L, size_t a, size_t b,
     size_t pending = L->n, item = a, i = a;
     int depth = 0;
     while (i <= b) {
+        unsigned char lead = (unsigned char)F(m)[i];
+        if (i < b && lead >= 0xE4 && lead <= 0xE9) {
+            i += 3; /* a CJK ideograph (most of a list): none of the below */
+            continue;
+        }
         int l = 1;
         uint32_t cp = i < b ? cp_at(m, i, &l) : 0;
         bool end = i == b || (depth == 0 && cp == 0x3002 /* 。 */);
