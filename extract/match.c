@@ -1687,9 +1687,15 @@ static bool clause_delim(uint32_t cp)
  * most 60 bytes' worth of characters). */
 static size_t seg_start(const zc_matcher *m, size_t at)
 {
+    const unsigned char *t = (const unsigned char *)F(m);
     size_t i = at;
     int chars = 0;
     while (i > 0 && chars < 40) {
+        if (i >= 3 && t[i - 3] >= 0xE4 && t[i - 3] <= 0xE9) {
+            i -= 3; /* an ideograph: no delimiter */
+            chars++;
+            continue;
+        }
         size_t p = prev_char(m, i);
         if (clause_delim(cp_at(m, p, NULL)))
             break;
@@ -1701,9 +1707,15 @@ static size_t seg_start(const zc_matcher *m, size_t at)
 
 static size_t seg_end(const zc_matcher *m, size_t at)
 {
+    const unsigned char *t = (const unsigned char *)F(m);
     size_t i = at;
     int chars = 0;
     while (i < m->fold.len && chars < 40) {
+        if (t[i] >= 0xE4 && t[i] <= 0xE9) {
+            i += 3; /* an ideograph: no delimiter */
+            chars++;
+            continue;
+        }
         int l;
         if (clause_delim(cp_at(m, i, &l)))
             break;
