@@ -498,7 +498,8 @@ static int list_targets(const zc_section *sec, void *ud)
 /* Of overlapping candidates the best by priority survive, the others
  * only where no survivor covers them (a chain: a b c, b overlapping
  * both); a mask hides a candidate it reaches into or starts inside,
- * for its fields only, and a hidden candidate takes no part. */
+ * for its fields only, and a hidden candidate takes no part.  The last
+ * two lines are clusters too big for settle() to compare pairwise. */
 static void overlaps_and_masks(void **state)
 {
     (void)state;
@@ -521,7 +522,8 @@ static void overlaps_and_masks(void **state)
     assert_string_equal(
         pk.text,
         "2%ab\n3%}\n4%\n5%{n}\n6%\nB2C\nX1Y\nZ3W\n"
-        "1%\n2%\n3%\n4%\n5%\n6%\n7%\n8%\n9%\n10%\n11%\n12%\n13%\n14%\n15%\n16%\n"
+        "1%\n2%\n3%\n4%\n5%\n6%\n7%\n8%\n"
+        "9%\n10%\n11%\n12%\n13%\n14%\n15%\n16%\n"
         "M0 1% 2% 3% 4% 5% 6% 7% 8% 9% 10% 11% 12% 13% 14% 15% 16% M\n");
     zc_rules_free(r);
 }
