@@ -128,6 +128,15 @@ typedef struct numeral_need {
     bool unbroken;
 } numeral_need;
 
+/* What a candidate is for: the items of each field (KIND_ITEM + field,
+ * masks among them), and the conventions and table headers that
+ * do_assignments() applies as it goes. */
+enum {
+    KIND_ITEM = 0,
+    KIND_EVENT = KIND_ITEM + ZC_FIELD_COUNT,
+    KIND_COUNT
+};
+
 struct zc_matcher {
     const zc_mem *mem;
     const zc_rules *rules;
@@ -136,12 +145,18 @@ struct zc_matcher {
     pcre2_match_context *mctx_win; /* the same, plus an offset limit   */
     pcre2_jit_stack *jit;
     pcre2_match_data *md;
+    PCRE2_SIZE *ov;        /* md's ovector (it never moves)            */
     zc_fold fold;
     bool scan_all;         /* ignore anchors (zc_options.scan_all)     */
     /* the rules of each (type, field), in file order: rules of type t and
      * field f are by_tf[tf_at[t][f] .. tf_at[t][f + 1]) (word-class
      * lookups run per candidate; they should not walk every rule) */
-    uint16_t *by_tf;
+    struct tf_rule {
+        const zc_rule *ru;
+        uint32_t index;
+        bool windowed; /* has anchors, heeded (not scan_all): here, not
+                          in *ru, so may_match() need not read the rule */
+    } *by_tf;
     uint16_t tf_at[ZC_RT_COUNT][ZC_FIELD_COUNT + 1];
     zc_anchor_hit *hits;   /* anchors in the folded group (anchor.c)   */
     size_t nhits, cap_hits;
@@ -157,6 +172,10 @@ struct zc_matcher {
 
     cand *c;
     size_t nc, capc;
+    /* the candidates of each kind (KIND_*), each kind's in text order:
+     * by_kind[kind_at[k] .. kind_at[k + 1]) */
+    uint32_t *by_kind;
+    size_t cap_by_kind, kind_at[KIND_COUNT + 1];
     /* per folded byte, while picking survivors; all zero between picks */
     unsigned char *taken;
     size_t cap_taken;
@@ -166,11 +185,6 @@ struct zc_matcher {
     size_t cap_keys;
     sort_key *keys_tmp;   /* and room for sort_keys() to merge into    */
     size_t cap_keys_tmp;
-    cand *c2;             /* scratch for reordering candidates         */
-    size_t capc2;
-    unsigned char *masks; /* per folded byte: bit f set = masked for f */
-    size_t cap_masks;     /* (zero where no mask is, unless masks_dirty: */
-    bool masks_dirty;     /*  a run ended before clearing its masks)     */
 
     /* results of the current group */
     asg_rec *ar;
@@ -189,8 +203,6 @@ struct zc_matcher {
     size_t cappos;
     size_t *last_end; /* per node: end of its last clause, 0 if none */
     size_t cap_last;
-    size_t *ev;       /* conventions and table headers among m->c      */
-    size_t cap_ev;
     signed char *review; /* per node: under a review heading? -1: ask   */
     size_t cap_review;
 
@@ -226,6 +238,7 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
                                     m->gctx);
     if (!m->mctx || !m->md)
         goto fail;
+    m->ov = pcre2_get_ovector_pointer(m->md);
     uint32_t limit = opt ? opt->match_limit : 1000000;
     uint32_t heap = opt ? opt->heap_limit_kib : 20000;
     pcre2_set_match_limit(m->mctx, limit ? limit : 1000000);
@@ -293,7 +306,8 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
             for (size_t i = 0; i < nr; i++) {
                 const zc_rule *ru = zc_rules_at(rules, i);
                 if ((int)ru->type == t && (int)ru->field == f)
-                    m->by_tf[k++] = (uint16_t)i;
+                    m->by_tf[k++] = (struct tf_rule){
+                        ru, (uint32_t)i, ru->n_anchors && !m->scan_all};
             }
             m->tf_at[t][f + 1] = (uint16_t)k;
         }
@@ -332,8 +346,7 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->order);
     zc_free(mem, m->keys);
     zc_free(mem, m->keys_tmp);
-    zc_free(mem, m->c2);
-    zc_free(mem, m->masks);
+    zc_free(mem, m->by_kind);
     zc_free(mem, m->ar);
     zc_free(mem, m->units);
     zc_free(mem, m->asg);
@@ -346,7 +359,6 @@ void zc_matcher_free(zc_matcher *m)
     zc_free(mem, m->pos);
     zc_free(mem, m->last_end);
     zc_free(mem, m->hits);
-    zc_free(mem, m->ev);
     zc_free(mem, m->review);
     zc_free(mem, m->by_tf);
     if (m->rh)
@@ -383,6 +395,20 @@ static zc_str src_str(const zc_matcher *m, size_t fs, size_t fe)
 {
     size_t a = zc_fold_src_start(&m->fold, fs);
     size_t b = zc_fold_src_end(&m->fold, fe);
+    if (b < a)
+        b = a;
+    zc_str s = {m->g->text + m->off0 + a, b - a};
+    return s;
+}
+
+/* src_str() and the absolute span, from one look at the fold's map. */
+static zc_str src_span(const zc_matcher *m, size_t fs, size_t fe,
+                       zc_span *span)
+{
+    size_t a = zc_fold_src_start(&m->fold, fs);
+    size_t b = zc_fold_src_end(&m->fold, fe);
+    span->start = m->g->base + m->off0 + a;
+    span->end = m->g->base + m->off0 + b;
     if (b < a)
         b = a;
     zc_str s = {m->g->text + m->off0 + a, b - a};
@@ -435,7 +461,7 @@ static int search(zc_matcher *m, const zc_rule *ru, size_t len, size_t off,
 static bool grp(const zc_matcher *m, const zc_rule *ru, zc_gname gn,
                 size_t *s, size_t *e)
 {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    const PCRE2_SIZE *ov = m->ov;
     for (int k = 0; k < 4; k++) {
         unsigned g = (ru->grp[gn] >> (8 * k)) & 0xFF;
         if (g && ov[2 * g] != PCRE2_UNSET) {
@@ -510,22 +536,23 @@ static zc_status find_anchors(zc_matcher *m)
     return ZC_OK;
 }
 
-/* Can rule ri match in folded [a, b), by its anchors?  (True for a rule
- * without anchors.)  A match there starts at or after a, so its anchor
- * starts before b and ends no earlier than the blanks before a. */
-static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a,
-                      size_t b)
+/* Where the blanks before folded offset a start. */
+static size_t blanks_before(const zc_matcher *m, size_t a)
 {
-    if (!ru->n_anchors || m->scan_all)
-        return true;
     const char *t = m->fold.text;
-    size_t a0 = a;
-    while (a0 > 0 && (t[a0 - 1] == ' ' || t[a0 - 1] == '\t' ||
-                      t[a0 - 1] == '\n' || t[a0 - 1] == '\r'))
-        a0--;
+    while (a > 0 && (t[a - 1] == ' ' || t[a - 1] == '\t' ||
+                     t[a - 1] == '\n' || t[a - 1] == '\r'))
+        a--;
+    return a;
+}
+
+/* Has rule ri a hit in L (its hits, not none) that may end at or after
+ * a0 and starts before b?  (may_match) */
+static bool hit_near(zc_matcher *m, const rule_hits *L, size_t ri, size_t a0,
+                     size_t b)
+{
     /* the first hit that may end at or after a0: lookups mostly move
      * forward through a section, so on from the last one's answer */
-    const rule_hits *L = &m->rh[ri];
     size_t lo = m->rcur[ri], hi = L->n;
     if (lo > 0 && L->v[lo - 1].pos + ZC_MAX_ANCHOR_LEN >= a0) {
         hi = lo; /* back: search what lies before */
@@ -551,6 +578,19 @@ static bool may_match(zc_matcher *m, const zc_rule *ru, size_t ri, size_t a,
     return false;
 }
 
+/* Can rule tr match in folded [a, b), by its anchors?  (True for a rule
+ * without anchors.)  A match there starts at or after a, so its anchor
+ * starts before b and ends no earlier than a0 = blanks_before(a), which
+ * the caller finds once for all the rules it asks about. */
+static inline bool may_match(zc_matcher *m, const struct tf_rule *tr,
+                             size_t a0, size_t b)
+{
+    if (!tr->windowed)
+        return true;
+    const rule_hits *L = &m->rh[tr->index];
+    return L->n && hit_near(m, L, tr->index, a0, b);
+}
+
 /* Does a vocabulary rule of type `t` match inside folded [a, b)?  With
  * `anchored` the match must start at a; with `at_end` it must end at b.
  * The first such match (by rule order, then position) is returned. */
@@ -559,17 +599,17 @@ static const zc_rule *vocab(zc_matcher *m, zc_rtype t, zc_field f, size_t a,
                             size_t *me)
 {
     const zc_rule *best = NULL;
-    size_t bs = 0, be = 0;
+    size_t bs = 0, be = 0, a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[t][f]; k < m->tf_at[t][f + 1]; k++) {
-        const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
-        if (!may_match(m, ru, m->by_tf[k], a, b))
+        if (!may_match(m, &m->by_tf[k], a0, b))
             continue;
+        const zc_rule *ru = m->by_tf[k].ru;
         size_t off = a;
         while (off <= b) {
             int rc = search(m, ru, b, off, anchored ? off : PCRE2_UNSET);
             if (rc < 0)
                 break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            const PCRE2_SIZE *ov = m->ov;
             if (ov[1] > ov[0] && (!at_end || ov[1] == b)) {
                 if (!best || ov[0] < bs) {
                     best = ru;
@@ -658,6 +698,11 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
     size_t h = 0, ws = 0, we = 0;
     gap g = {SIZE_MAX, 0};
     bool open = false; /* a window is being searched */
+    zc_gname used[ZC_G_COUNT]; /* the groups the rule has */
+    size_t nused = 0;
+    for (int k = 0; k < ZC_G_COUNT; k++)
+        if (ru->grp[k])
+            used[nused++] = (zc_gname)k;
     while (off <= len) {
         int rc;
         if (windowed) {
@@ -694,20 +739,19 @@ static zc_status collect(zc_matcher *m, const zc_rule *ru, size_t ri)
             m->nc = first; /* the rule is skipped for this group */
             break;
         }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        size_t s = ov[0], e = ov[1];
+        size_t s = m->ov[0], e = m->ov[1];
         if (!ZC_GROW(m->mem, m->c, m->capc, m->nc + 1))
             return ZC_ERR_NOMEM;
         cand *c = &m->c[m->nc];
         c->rule = ru;
         c->rule_index = ri;
-        for (int k = 0; k < ZC_G_COUNT; k++) {
+        memset(c->gs, 0xFF, sizeof c->gs); /* GUNSET */
+        memset(c->ge, 0xFF, sizeof c->ge);
+        for (size_t k = 0; k < nused; k++) {
             size_t a, b;
-            if (ru->grp[k] && grp(m, ru, (zc_gname)k, &a, &b)) {
-                c->gs[k] = (uint32_t)a;
-                c->ge[k] = (uint32_t)b;
-            } else {
-                c->gs[k] = c->ge[k] = GUNSET;
+            if (grp(m, ru, used[k], &a, &b)) {
+                c->gs[used[k]] = (uint32_t)a;
+                c->ge[used[k]] = (uint32_t)b;
             }
         }
         c->s = c->gs[ZC_G_VALUE] != GUNSET ? c->gs[ZC_G_VALUE] : s;
@@ -774,47 +818,6 @@ static bool grow_zeroed(const zc_mem *mem, unsigned char **p, size_t *cap,
     return true;
 }
 
-static bool is_mask(const cand *k)
-{
-    return k->rule->field == ZC_FIELD_MASK && k->rule->type == ZC_RT_ITEM;
-}
-
-/* Mark, per folded byte, the fields each mask candidate (文号, 《title》)
- * hides from: one pass over the masks instead of one per candidate. */
-static zc_status build_masks(zc_matcher *m)
-{
-    if (m->masks_dirty) {
-        memset(m->masks, 0, m->cap_masks);
-        m->masks_dirty = false;
-    }
-    if (!grow_zeroed(m->mem, &m->masks, &m->cap_masks, m->fold.len + 1))
-        return ZC_ERR_NOMEM;
-    for (size_t i = 0; i < m->nc; i++) {
-        const cand *k = &m->c[i];
-        if (!is_mask(k))
-            continue;
-        m->masks_dirty = true;
-        /* (bounds in locals: the stores could alias them otherwise) */
-        unsigned char *mk = m->masks, bits = (unsigned char)k->rule->mask_fields;
-        size_t e = k->e < m->fold.len ? k->e : m->fold.len;
-        for (size_t b = k->s; b < e; b++)
-            mk[b] |= bits;
-    }
-    return ZC_OK;
-}
-
-/* Undo build_masks() once the picks are done. */
-static void clear_masks(zc_matcher *m)
-{
-    for (size_t i = 0; i < m->nc; i++) {
-        const cand *k = &m->c[i];
-        if (is_mask(k) && k->s < m->fold.len)
-            memset(m->masks + k->s, 0,
-                   (k->e < m->fold.len ? k->e : m->fold.len) - k->s);
-    }
-    m->masks_dirty = false;
-}
-
 /* Has any byte of p[a..b) one of the bits in `bits`?  Eight at a time:
  * candidates of assignments run to hundreds of bytes. */
 static bool any_bits(const unsigned char *p, size_t a, size_t b,
@@ -833,70 +836,156 @@ static bool any_bits(const unsigned char *p, size_t a, size_t b,
     return false;
 }
 
-static bool masked(const zc_matcher *m, const cand *c, zc_field f)
+static int kind_of(const cand *c)
 {
-    return c->e > c->s && any_bits(m->masks, c->s, c->e, 1u << f);
+    const zc_rule *ru = c->rule;
+    if (ru->type == ZC_RT_ITEM)
+        return KIND_ITEM + (int)ru->field;
+    if (ru->field == ZC_FIELD_ASSIGNMENTS &&
+        (ru->type == ZC_RT_CONVENTION || ru->type == ZC_RT_HEADER))
+        return KIND_EVENT;
+    return -1;
 }
 
-/* Indices of the surviving item candidates of field f, in text order, in
- * m->order[0..*n).  Candidates of other types are not considered. */
-static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
+/* Sort the candidates by kind, each kind's in text order (m->by_kind). */
+static zc_status sort_candidates(zc_matcher *m)
 {
-    size_t k = 0;
-    if (!ZC_GROW(m->mem, m->order, m->cap_order, m->nc + 1) ||
-        !grow_zeroed(m->mem, &m->taken, &m->cap_taken, m->fold.len + 1))
+    if (m->nc > UINT32_MAX)
+        return ZC_ERR_LIMIT;
+    if (!ZC_GROW(m->mem, m->by_kind, m->cap_by_kind, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->keys, m->cap_keys, m->nc + 1) ||
+        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, m->nc + 1))
         return ZC_ERR_NOMEM;
+    size_t *at = m->kind_at;
+    memset(at, 0, sizeof m->kind_at);
     for (size_t i = 0; i < m->nc; i++) {
-        const cand *c = &m->c[i];
-        if (c->rule->field != f || c->rule->type != ZC_RT_ITEM)
-            continue;
-        if (c->rule->report_skip && m->ctx->is_report)
-            continue;
-        if (masked(m, c, f))
-            continue;
-        m->order[k++] = i;
+        int k = kind_of(&m->c[i]);
+        if (k >= 0)
+            at[k + 1]++;
     }
-    /* best first: priority (high), length (long), start, rule order;
-     * each fits 32 bits (folded offsets do: zc_matcher_run; rule
-     * indices 16) */
-    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, k + 1) ||
-        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, k + 1))
-        return ZC_ERR_NOMEM;
+    for (int k = 0; k < KIND_COUNT; k++)
+        at[k + 1] += at[k];
+    size_t fill[KIND_COUNT];
+    memcpy(fill, at, sizeof fill);
+    for (size_t i = 0; i < m->nc; i++) {
+        int k = kind_of(&m->c[i]);
+        if (k >= 0)
+            m->by_kind[fill[k]++] = (uint32_t)i;
+    }
+    for (int k = 0; k < KIND_COUNT; k++) {
+        uint32_t *v = m->by_kind + at[k];
+        size_t n = at[k + 1] - at[k];
+        for (size_t i = 0; i < n; i++) {
+            m->keys[i].hi = m->c[v[i]].s;
+            m->keys[i].lo = 0;
+            m->keys[i].index = v[i];
+        }
+        sort_keys(m->keys, m->keys_tmp, n);
+        for (size_t i = 0; i < n; i++)
+            v[i] = m->keys[i].index;
+    }
+    return ZC_OK;
+}
+
+/* Does c overlap one of the survivors m->keys[0..kept) (settle)? */
+static bool overlaps_kept(const zc_matcher *m, const cand *c, size_t kept)
+{
+    for (size_t j = 0; j < kept; j++) {
+        const cand *x = &m->c[m->keys[j].index];
+        if (c->s < x->e && x->s < c->e)
+            return true;
+    }
+    return false;
+}
+
+/* Keep the best of the cluster m->order[lo..hi) (candidates in text order,
+ * each overlapping one before it): by priority (high), length (long),
+ * start, rule order; then in text order again.  Returns the end of the
+ * kept ones, from lo.  Each key fits 32 bits (folded offsets do:
+ * zc_matcher_run; rule indices 16). */
+static size_t settle(zc_matcher *m, size_t lo, size_t hi)
+{
+    if (hi - lo < 2)
+        return hi;
+    size_t k = hi - lo;
     for (size_t i = 0; i < k; i++) {
-        const cand *c = &m->c[m->order[i]];
+        const cand *c = &m->c[m->order[lo + i]];
         sort_key *sk = &m->keys[i];
         uint64_t rank = (uint64_t)((int64_t)INT32_MAX - c->rule->priority);
         sk->hi = rank << 32 | (UINT32_MAX - (uint32_t)(c->e - c->s));
         sk->lo = (uint64_t)c->s << 32 | c->rule_index;
-        sk->index = (uint32_t)m->order[i];
+        sk->index = (uint32_t)m->order[lo + i];
     }
-    if (k > 1)
-        sort_keys(m->keys, m->keys_tmp, k);
-    for (size_t i = 0; i < k; i++)
-        m->order[i] = m->keys[i].index;
+    sort_keys(m->keys, m->keys_tmp, k);
+    /* a few: each against the survivors so far; many (a long chain of
+     * overlaps), against their bytes marked in m->taken */
+    bool by_bytes = k > 16;
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
-        const cand *c = &m->c[m->order[i]];
-        if (c->e > c->s && any_bits(m->taken, c->s, c->e, 0xFF))
+        const cand *c = &m->c[m->keys[i].index];
+        if (by_bytes ? any_bits(m->taken, c->s, c->e, 0xFF)
+                     : overlaps_kept(m, c, kept))
             continue;
-        memset(m->taken + c->s, 1, c->e - c->s);
-        m->order[kept++] = m->order[i];
+        if (by_bytes)
+            memset(m->taken + c->s, 1, c->e - c->s);
+        m->keys[kept++] = m->keys[i];
     }
-    for (size_t i = 0; i < kept; i++) { /* all zero again */
-        const cand *c = &m->c[m->order[i]];
-        memset(m->taken + c->s, 0, c->e - c->s);
+    for (size_t i = 0; i < kept; i++) { /* all zero again; text order */
+        const cand *c = &m->c[m->keys[i].index];
+        if (by_bytes)
+            memset(m->taken + c->s, 0, c->e - c->s);
+        m->keys[i].hi = c->s;
+        m->keys[i].lo = 0;
     }
-    for (size_t i = 0; i < kept; i++) { /* text order */
-        sort_key *sk = &m->keys[i];
-        sk->hi = m->c[m->order[i]].s;
-        sk->lo = 0;
-        sk->index = (uint32_t)m->order[i];
-    }
-    if (kept > 1)
-        sort_keys(m->keys, m->keys_tmp, kept);
+    sort_keys(m->keys, m->keys_tmp, kept);
     for (size_t i = 0; i < kept; i++)
-        m->order[i] = m->keys[i].index;
-    *n = kept;
+        m->order[lo + i] = m->keys[i].index;
+    return lo + kept;
+}
+
+/* Indices of the surviving item candidates of field f, in text order, in
+ * m->order[0..*n): none under a mask for f, and of overlapping ones the
+ * best (settle()).  Only candidates that overlap compete, so each
+ * cluster of them (in text order, each overlapping one before it) is
+ * settled on its own. */
+static zc_status pick(zc_matcher *m, zc_field f, size_t *n)
+{
+    const uint32_t *in = m->by_kind + m->kind_at[KIND_ITEM + f];
+    size_t nin = m->kind_at[KIND_ITEM + f + 1] - m->kind_at[KIND_ITEM + f];
+    const uint32_t *mk = m->by_kind + m->kind_at[KIND_ITEM + ZC_FIELD_MASK];
+    size_t nmk = m->kind_at[KIND_ITEM + ZC_FIELD_MASK + 1] -
+                 m->kind_at[KIND_ITEM + ZC_FIELD_MASK];
+    if (!ZC_GROW(m->mem, m->order, m->cap_order, nin + 1) ||
+        !ZC_GROW(m->mem, m->keys, m->cap_keys, nin + 1) ||
+        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, nin + 1) ||
+        !grow_zeroed(m->mem, &m->taken, &m->cap_taken, m->fold.len + 1))
+        return ZC_ERR_NOMEM;
+    size_t k = 0, lo = 0, end = 0; /* the cluster: order[lo..k), up to end */
+    size_t mi = 0, mend = 0; /* masks before mk[mi] hiding f end by mend */
+    for (size_t i = 0; i < nin; i++) {
+        const cand *c = &m->c[in[i]];
+        if (c->rule->report_skip && m->ctx->is_report)
+            continue;
+        /* masks come in text order too (文号, 《title》): one starting
+         * before c must reach into it, a later one start inside it */
+        for (; mi < nmk; mi++) {
+            const cand *x = &m->c[mk[mi]];
+            if (!((x->rule->mask_fields >> f) & 1))
+                continue;
+            if (x->s >= c->s)
+                break;
+            if (x->e > mend)
+                mend = x->e;
+        }
+        if (mend > c->s || (mi < nmk && m->c[mk[mi]].s < c->e))
+            continue;
+        if (c->s >= end)
+            lo = k = settle(m, lo, k);
+        m->order[k++] = in[i];
+        if (c->e > end)
+            end = c->e;
+    }
+    *n = settle(m, lo, k);
     return ZC_OK;
 }
 
@@ -951,27 +1040,31 @@ static bool looks_like_unit(zc_matcher *m, size_t a, size_t b)
 }
 
 /* The tail ending at b: a tail with a role first (…等有关部门参加 is a
- * participation, whatever 等 swallows), then any tail. */
+ * participation, whatever 等 swallows), then any tail; of either kind
+ * the one starting first (then the earlier rule), as vocab() picks. */
 static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
                               size_t *me)
 {
-    const zc_rule *best = NULL;
+    const zc_rule *best[2] = {NULL, NULL}; /* [1]: a tail with a role */
+    size_t bs[2] = {0, 0}, be[2] = {0, 0};
+    size_t a0 = blanks_before(m, a);
     for (size_t k = m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS];
          k < m->tf_at[ZC_RT_TAIL][ZC_FIELD_ASSIGNMENTS + 1]; k++) {
-        const zc_rule *ru = zc_rules_at(m->rules, m->by_tf[k]);
-        if (ru->role == ZC_ROLE_NONE || !may_match(m, ru, m->by_tf[k], a, b))
+        if (!may_match(m, &m->by_tf[k], a0, b))
             continue;
+        const zc_rule *ru = m->by_tf[k].ru;
+        int r = ru->role != ZC_ROLE_NONE;
         size_t off = a;
         while (off < b) {
             int rc = search(m, ru, b, off, PCRE2_UNSET);
             if (rc < 0)
                 break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            const PCRE2_SIZE *ov = m->ov;
             if (ov[1] == b && ov[1] > ov[0]) {
-                if (!best || ov[0] < *ms) {
-                    best = ru;
-                    *ms = ov[0];
-                    *me = ov[1];
+                if (!best[r] || ov[0] < bs[r]) {
+                    best[r] = ru;
+                    bs[r] = ov[0];
+                    be[r] = ov[1];
                 }
                 break;
             }
@@ -981,10 +1074,12 @@ static const zc_rule *tail_at(zc_matcher *m, size_t a, size_t b, size_t *ms,
             off = next;
         }
     }
-    if (best)
-        return best;
-    return vocab(m, ZC_RT_TAIL, ZC_FIELD_ASSIGNMENTS, a, b, false, true, ms,
-                 me);
+    int r = best[1] != NULL;
+    if (best[r]) {
+        *ms = bs[r];
+        *me = be[r];
+    }
+    return best[r];
 }
 
 typedef struct unit_tmp {
@@ -1064,6 +1159,11 @@ static void parse_list(zc_matcher *m, ulist *L, size_t a, size_t b,
     size_t pending = L->n, item = a, i = a;
     int depth = 0;
     while (i <= b) {
+        unsigned char lead = (unsigned char)F(m)[i];
+        if (i < b && lead >= 0xE4 && lead <= 0xE9) {
+            i += 3; /* a CJK ideograph (most of a list): none of the below */
+            continue;
+        }
         int l = 1;
         uint32_t cp = i < b ? cp_at(m, i, &l) : 0;
         bool end = i == b || (depth == 0 && cp == 0x3002 /* 。 */);
@@ -1206,9 +1306,7 @@ static zc_status add_units(zc_matcher *m, const ulist *L, zc_role want,
         if (!ZC_GROW(m->mem, m->units, m->capunits, m->nunits + 1))
             return ZC_ERR_NOMEM;
         zc_unit *u = &m->units[m->nunits++];
-        u->name = src_str(m, L->u[i].a, L->u[i].b);
-        u->span.start = abs_start(m, L->u[i].a);
-        u->span.end = abs_end(m, L->u[i].b);
+        u->name = src_span(m, L->u[i].a, L->u[i].b, &u->span);
         (*count)++;
     }
     return ZC_OK;
@@ -1252,9 +1350,7 @@ static zc_status store_assignment(zc_matcher *m, const ulist *L, size_t fs,
     if ((st = add_units(m, L, ZC_ROLE_COOP, &r->coop0, &cnt)) != ZC_OK)
         return st;
     r->a.n_cooperating = cnt;
-    r->a.text = src_str(m, fs, fe);
-    r->a.span.start = abs_start(m, fs);
-    r->a.span.end = abs_end(m, fe);
+    r->a.text = src_span(m, fs, fe, &r->a.span);
     r->a.rule = ru->where;
     *out = r;
     return ZC_OK;
@@ -1272,15 +1368,16 @@ static size_t split_cells(const zc_matcher *m, size_t a, size_t b,
 {
     const char *t = F(m);
     size_t n = 0, start = a;
-    for (size_t i = a; i <= b && n < MAX_COLS; i++) {
-        if (i < b && t[i] != '|')
-            continue;
-        size_t x = start, y = i;
+    while (n < MAX_COLS) {
+        const char *bar = memchr(t + start, '|', b - start);
+        size_t x = start, y = bar ? (size_t)(bar - t) : b;
         trim_range(m, &x, &y);
         cs[n] = x;
         ce[n] = y;
         n++;
-        start = i + 1;
+        if (!bar)
+            break;
+        start = (size_t)(bar - t) + 1;
     }
     if (n && cs[n - 1] == ce[n - 1])
         n--;
@@ -1299,11 +1396,20 @@ static zc_status do_table_rows(zc_matcher *m)
     const zc_rule *col_rule = NULL;
     size_t ncols = 0, first_unit = 0;
     while (ls < n) {
+        /* lines without a '|' are no rows: on to the next that has one */
+        const char *bar = memchr(t + ls, '|', n - ls);
+        if (!bar)
+            break;
+        size_t lb = (size_t)(bar - t);
+        while (lb > ls && t[lb - 1] != '\n')
+            lb--;
+        if (lb > ls)
+            ncols = 0; /* the table, if any, ended */
+        ls = lb;
         const char *nl = memchr(t + ls, '\n', n - ls);
         size_t le = nl ? (size_t)(nl - t) : n;
         size_t cs[MAX_COLS], ce[MAX_COLS];
-        size_t nc = memchr(t + ls, '|', le - ls) ? split_cells(m, ls, le, cs, ce)
-                                                 : 0;
+        size_t nc = split_cells(m, ls, le, cs, ce);
         if (nc < 3) {
             ncols = 0; /* not a row: the table, if any, ended */
             ls = le + 1;
@@ -1365,26 +1471,16 @@ static zc_status do_assignments(zc_matcher *m)
     if (!ZC_GROW(m->mem, m->last_end, m->cap_last, g->n_nodes + 1))
         return ZC_ERR_NOMEM;
     memset(m->last_end, 0, (g->n_nodes + 1) * sizeof *m->last_end);
-    /* conventions and table headers, in text order, applied as clauses
-     * pass them (few: listed once, not looked for among all candidates
-     * per clause) */
-    size_t nev = 0;
-    for (size_t k = 0; k < m->nc; k++) {
-        const zc_rule *er = m->c[k].rule;
-        if (er->field == ZC_FIELD_ASSIGNMENTS &&
-            (er->type == ZC_RT_CONVENTION || er->type == ZC_RT_HEADER)) {
-            if (!ZC_GROW(m->mem, m->ev, m->cap_ev, nev + 1))
-                return ZC_ERR_NOMEM;
-            m->ev[nev++] = k;
-        }
-    }
+    /* conventions and table headers, applied as clauses pass them */
+    const uint32_t *ev = m->by_kind + m->kind_at[KIND_EVENT];
+    size_t nev = m->kind_at[KIND_EVENT + 1] - m->kind_at[KIND_EVENT];
     for (size_t oi = 0; oi < n; oi++) {
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
         /* conventions starting before this clause ends (one inside it
          * applies to it), table headers before it */
         for (size_t ek = 0; ek < nev; ek++) {
-            cand *e = &m->c[m->ev[ek]];
+            cand *e = &m->c[ev[ek]];
             if (e->s >= c->e || e->s == UNSET - 1)
                 continue;
             if (e->rule->type == ZC_RT_CONVENTION) {
@@ -1476,9 +1572,9 @@ static zc_status do_assignments(zc_matcher *m)
     }
     /* conventions and headers after the last clause hold for the clauses
      * of later sections */
-    for (size_t k = 0; k < m->nc; k++) {
-        cand *e = &m->c[k];
-        if (e->rule->field != ZC_FIELD_ASSIGNMENTS || e->s == UNSET - 1)
+    for (size_t ek = 0; ek < nev; ek++) {
+        cand *e = &m->c[ev[ek]];
+        if (e->s == UNSET - 1)
             continue;
         if (e->rule->type == ZC_RT_CONVENTION)
             apply_convention(m, e);
@@ -1574,9 +1670,7 @@ static zc_status do_deadlines(zc_matcher *m)
         zc_deadline *d = &m->dl[m->ndl];
         memset(d, 0, sizeof *d);
         d->kind = ru->kind;
-        d->text = src_str(m, c->s, c->e);
-        d->span.start = abs_start(m, c->s);
-        d->span.end = abs_end(m, c->e);
+        d->text = src_span(m, c->s, c->e, &d->span);
         d->rule = ru->where;
         if (!zc_resolve_date(&p, m->ctx->year, m->ctx->year_before, d))
             continue;
@@ -1602,9 +1696,15 @@ static bool clause_delim(uint32_t cp)
  * most 60 bytes' worth of characters). */
 static size_t seg_start(const zc_matcher *m, size_t at)
 {
+    const unsigned char *t = (const unsigned char *)F(m);
     size_t i = at;
     int chars = 0;
     while (i > 0 && chars < 40) {
+        if (i >= 3 && t[i - 3] >= 0xE4 && t[i - 3] <= 0xE9) {
+            i -= 3; /* an ideograph: no delimiter */
+            chars++;
+            continue;
+        }
         size_t p = prev_char(m, i);
         if (clause_delim(cp_at(m, p, NULL)))
             break;
@@ -1616,9 +1716,15 @@ static size_t seg_start(const zc_matcher *m, size_t at)
 
 static size_t seg_end(const zc_matcher *m, size_t at)
 {
+    const unsigned char *t = (const unsigned char *)F(m);
     size_t i = at;
     int chars = 0;
     while (i < m->fold.len && chars < 40) {
+        if (t[i] >= 0xE4 && t[i] <= 0xE9) {
+            i += 3; /* an ideograph: no delimiter */
+            chars++;
+            continue;
+        }
         int l;
         if (clause_delim(cp_at(m, i, &l)))
             break;
@@ -1628,9 +1734,6 @@ static size_t seg_end(const zc_matcher *m, size_t at)
     return i;
 }
 
-/* The metric: the segment before the figure up to the first cut word
- * (达到, 增长 …), minus leading trim words (推动, 力争 …); if that leaves
- * nothing, the segment after the figure.  As written. */
 /* The unit of an amount written after its number: 320亿元, 4.2万人. */
 static bool is_amount_unit(uint32_t cp)
 {
@@ -1646,11 +1749,15 @@ static bool is_amount_unit(uint32_t cp)
     }
 }
 
-static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
+/* The metric: the segment before the figure up to the first cut word
+ * (达到, 增长 …), minus leading trim words (推动, 力争 …); if that leaves
+ * nothing, the segment after the figure.  As written.  The figure is at
+ * folded [vs, ve); its segment starts at seg = seg_start(vs). */
+static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve, size_t seg)
 {
     size_t s, e;
     for (int pass = 0; pass < 2; pass++) {
-        size_t a = pass == 0 ? seg_start(m, vs) : ve;
+        size_t a = pass == 0 ? seg : ve;
         size_t b = pass == 0 ? vs : seg_end(m, ve);
         if (pass == 1) { /* skip an op word right after the figure */
             if (vocab(m, ZC_RT_OP, ZC_FIELD_TARGETS, a, b, true, false, &s,
@@ -1676,7 +1783,7 @@ static zc_str metric_of(zc_matcher *m, size_t vs, size_t ve)
     }
     /* 一般公共预算收入25亿元，增长8.2%: the figure's segment is only the
      * verb; the segment before names the metric, ending in its amount */
-    size_t p = seg_start(m, vs);
+    size_t p = seg;
     if (p > 0) {
         size_t b = prev_char(m, p); /* the separator */
         size_t a = seg_start(m, b), b0 = b;
@@ -1754,12 +1861,43 @@ static bool review_context(zc_matcher *m, size_t node)
     return review;
 }
 
+/* A sentence_start() answer: the sentence holding `at` starts at `start`. */
+typedef struct sentence {
+    size_t at, start;
+} sentence;
+
+/* Where the sentence holding folded offset `at` starts: after the last
+ * newline or 。 before it.  Byte by byte, a character's last byte
+ * first: 。 is E3 80 82, and E3 only ever starts a character.  A walk
+ * that reaches the last answer's offset stops there (the figures of one
+ * long sentence, in text order); the answer then replaces it. */
+static size_t sentence_start(const zc_matcher *m, size_t at, sentence *last)
+{
+    const unsigned char *t = (const unsigned char *)F(m);
+    size_t stop = 0, start = 0;
+    if (last->at <= at) {
+        stop = last->at;
+        start = last->start;
+    }
+    for (size_t i = at; i > stop; i--) {
+        if (t[i - 1] == '\n' || (t[i - 1] == 0x82 && i >= 3 &&
+                                 t[i - 2] == 0x80 && t[i - 3] == 0xE3)) {
+            start = i;
+            break;
+        }
+    }
+    last->at = at;
+    last->start = start;
+    return start;
+}
+
 static zc_status do_targets(zc_matcher *m)
 {
     size_t n;
     zc_status st = pick(m, ZC_FIELD_TARGETS, &n);
     if (st != ZC_OK)
         return st;
+    sentence last = {0, 0};
     for (size_t oi = 0; oi < n; oi++) {
         const cand *c = &m->c[m->order[oi]];
         const zc_rule *ru = c->rule;
@@ -1784,26 +1922,21 @@ static zc_status do_targets(zc_matcher *m)
             return ZC_ERR_NOMEM;
         zc_target *t = &m->tg[m->ntg];
         memset(t, 0, sizeof *t);
-        t->text = src_str(m, c->s, c->e);
-        t->span.start = abs_start(m, c->s);
-        t->span.end = abs_end(m, c->e);
+        t->text = src_span(m, c->s, c->e, &t->span);
         t->value = v;
         t->value_max = v2;
         t->unit = ru->unit ? ru->unit : "%";
         t->op = ru->op ? ru->op : op_in(m, ZC_FIELD_TARGETS, c->s, c->e);
-        t->metric = metric_of(m, c->s, c->e);
+        size_t a = seg_start(m, c->s), s, e;
+        t->metric = metric_of(m, c->s, c->e, a);
         t->rule = ru->where;
         size_t node = node_of(m->g, t->span.start, t->span.end);
-        size_t a = seg_start(m, c->s), s, e;
         if (ru->kind) {
             t->kind = ru->kind;
         } else if (m->ctx->is_report || review_context(m, node)) {
             /* a report's figures are achieved, unless the sentence
              * plans (力争, 确保 … in a 下一步 part) */
-            size_t sa = a;
-            while (sa > 0 && F(m)[sa - 1] != '\n' &&
-                   cp_at(m, prev_char(m, sa), NULL) != 0x3002)
-                sa = prev_char(m, sa);
+            size_t sa = sentence_start(m, a, &last);
             t->kind = vocab(m, ZC_RT_PLANNED, ZC_FIELD_TARGETS, sa, c->s,
                             false, false, &s, &e)
                           ? "target"
@@ -1840,7 +1973,9 @@ static zc_status do_quantities(zc_matcher *m)
         if (!zc_read_number(F(m) + c->gs[ZC_G_NUM],
                             c->ge[ZC_G_NUM] - c->gs[ZC_G_NUM], &v))
             continue;
-        size_t node = node_of(m->g, abs_start(m, c->s), abs_end(m, c->e));
+        zc_span span;
+        zc_str text = src_span(m, c->s, c->e, &span);
+        size_t node = node_of(m->g, span.start, span.end);
         /* under a review heading (工作回顾, 总体情况) counts are reported,
          * not required: the same reading as `in-report: skip` */
         if (ru->report_skip && review_context(m, node))
@@ -1850,9 +1985,8 @@ static zc_status do_quantities(zc_matcher *m)
             return ZC_ERR_NOMEM;
         zc_quantity *q = &m->qt[m->nqt];
         memset(q, 0, sizeof *q);
-        q->text = src_str(m, c->s, c->e);
-        q->span.start = abs_start(m, c->s);
-        q->span.end = abs_end(m, c->e);
+        q->text = text;
+        q->span = span;
         q->value = v * ru->scale;
         q->unit = src_str(m, c->gs[ZC_G_UNIT], c->ge[ZC_G_UNIT]);
         q->op = ru->op ? ru->op : op_in(m, ZC_FIELD_QUANTITIES, c->s, c->e);
@@ -1880,8 +2014,13 @@ static int pos_cmp(const void *pa, const void *pb)
 
 static void sort_pos(item_pos *p, size_t n)
 {
-    if (n > 1) /* p may be NULL when nothing was found */
-        qsort(p, n, sizeof *p, pos_cmp);
+    /* mostly in order already: items come in text order, and so do the
+     * nodes holding them (p may be NULL when nothing was found) */
+    for (size_t i = 1; i < n; i++)
+        if (pos_cmp(&p[i - 1], &p[i]) > 0) {
+            qsort(p, n, sizeof *p, pos_cmp);
+            return;
+        }
 }
 
 #define DISTRIBUTE(m, src, n, dst, cap, out, field, nfield)                  \
@@ -1953,32 +2092,7 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
         if (global && ru->table_only && (st = collect(m, ru, i)) != ZC_OK)
             return st;
     }
-    /* events (conventions, headers) must be in text order; stable, so
-     * rules keep their file order at one position */
-    if (!ZC_GROW(m->mem, m->keys, m->cap_keys, m->nc + 1) ||
-        !ZC_GROW(m->mem, m->keys_tmp, m->cap_keys_tmp, m->nc + 1) ||
-        !ZC_GROW(m->mem, m->c2, m->capc2, m->nc + 1))
-        return ZC_ERR_NOMEM;
-    if (m->nc > UINT32_MAX)
-        return ZC_ERR_LIMIT;
-    for (size_t i = 0; i < m->nc; i++) {
-        m->keys[i].hi = m->c[i].s;
-        m->keys[i].lo = m->c[i].rule_index; /* file order at one spot */
-        m->keys[i].index = (uint32_t)i;
-    }
-    if (m->nc > 1)
-        sort_keys(m->keys, m->keys_tmp, m->nc);
-    for (size_t i = 0; i < m->nc; i++)
-        m->c2[i] = m->c[m->keys[i].index];
-    {
-        cand *t = m->c;
-        size_t tc = m->capc;
-        m->c = m->c2;
-        m->capc = m->capc2;
-        m->c2 = t;
-        m->capc2 = tc;
-    }
-    if ((st = build_masks(m)) != ZC_OK)
+    if ((st = sort_candidates(m)) != ZC_OK)
         return st;
     if ((st = do_assignments(m)) != ZC_OK || (st = do_deadlines(m)) != ZC_OK)
         return st;
@@ -1995,7 +2109,6 @@ zc_status zc_matcher_run(zc_matcher *m, const zc_match_ctx *ctx,
                n_targets);
     if ((st = do_quantities(m)) != ZC_OK)
         return st;
-    clear_masks(m);
     size_t nqt = m->nqt;
     DISTRIBUTE(m, m->qt, nqt, m->qt_out, m->capqt_out, out, quantities,
                n_quantities);
