@@ -800,13 +800,24 @@ size_t zc_fold_src_end(const zc_fold *f, size_t fo)
 
 size_t zc_fold_from_src(const zc_fold *f, size_t so)
 {
-    size_t lo = 0, hi = f->len;
-    while (lo < hi) { /* first folded byte whose character starts >= so */
+    /* the first folded byte whose character starts at or after so: in
+     * the last piece starting before so, or where the next one starts */
+    size_t lo = 0, hi = f->npiece;
+    while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (zc_fold_src_start(f, mid) < so)
+        if (f->piece[mid].src < so)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    if (lo == 0)
+        return 0;
+    const zc_fold_piece *p = &f->piece[lo - 1];
+    size_t end = lo < f->npiece ? f->piece[lo].fo : f->len;
+    if (p->src_len) /* one character, starting before so */
+        return end;
+    size_t fo = p->fo + (so - p->src);
+    while (fo < end && ((unsigned char)f->text[fo] & 0xC0) == 0x80)
+        fo++; /* on to the start of a character */
+    return fo < end ? fo : end;
 }

@@ -149,6 +149,15 @@ static void fold_agrees_with_reference(void **state)
         }
         assert_int_equal(f.nmarks, k);
         assert_int_equal(zc_fold_src_start(&f, w), n);
+        /* back from the source: the first folded byte whose character
+         * starts at or after it (past the end too) */
+        for (size_t so = 0, fo = 0; so <= n + 1; so++) {
+            while (fo < w && zc_fold_src_start(&f, fo) < so)
+                fo++;
+            if (zc_fold_from_src(&f, so) != fo)
+                fail_msg("round %d: source %zu to folded %zu, want %zu",
+                         round, so, zc_fold_from_src(&f, so), fo);
+        }
         zc_fold_free(&f);
     }
     zc_anchors_free(anchors);
