@@ -231,6 +231,7 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
     if (!a || !a->n)
         return true;
     const unsigned char *u = (const unsigned char *)t;
+    const lit_key *key = a->key;
     zc_anchor_hit *found = *hits;
     size_t nfound = 0, room = *cap;
     size_t k = 0, i = 0;
@@ -239,36 +240,57 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
             i = at[k++];
         if (i >= len)
             break;
-        unsigned c = u[i];
-        uint32_t cp = c;
-        int l = 1;
-        if (c >= 0x80) { /* (3-byte characters, the common case, inline) */
-            if ((c & 0xF0) == 0xE0 && len - i >= 3) {
-                cp = (c & 0x0F) << 12 | (u[i + 1] & 0x3Fu) << 6 |
-                     (u[i + 2] & 0x3Fu);
-                l = 3;
-            } else {
-                l = zc_utf8_decode(t + i, len - i, &cp);
-                if (l == 0 || cp > 0xFFFF) { /* no literal begins with it */
-                    l = l ? l : 1;
-                    cp = 0;
-                }
+        if (room - nfound < a->longest_chain) {
+            if (!ZC_GROW(mem, *hits, *cap, nfound + a->longest_chain)) {
+                *n = nfound;
+                return false;
             }
+            found = *hits;
+            room = *cap;
         }
-        uint16_t id = a->head[cp]; /* (none begins with NUL) */
-        if (id != NO_LITERAL) {
-            if (room - nfound < a->longest_chain) {
-                if (!ZC_GROW(mem, *hits, *cap, nfound + a->longest_chain)) {
-                    *n = nfound;
-                    return false;
+        unsigned c = u[i];
+        size_t l = 3;
+        if ((c & 0xF0) == 0xE0 && len - i >= 3 + 8) {
+            /* (most marks) a 3-byte character with 8 bytes after it:
+             * hits_at() with its constants, in place */
+            uint32_t cp = (c & 0x0F) << 12 | (u[i + 1] & 0x3Fu) << 6 |
+                          (u[i + 2] & 0x3Fu);
+            uint64_t word = load_le64(u + i + 3);
+            for (int32_t id = a->head[cp] == NO_LITERAL ? -1 : a->head[cp];
+                 id >= 0; id = key[id].next) {
+                const lit_key *kk = &key[id];
+                if ((word & kk->wmask) != kk->word)
+                    continue;
+                if (kk->len > 3 + 8) { /* the rest, a byte at a time: a
+                                        * call here costs every mark
+                                        * its spills */
+                    if ((size_t)kk->len > len - i)
+                        continue;
+                    const char *lit = a->lit[id];
+                    size_t b = 3 + 8;
+                    while (b < kk->len && t[i + b] == lit[b])
+                        b++;
+                    if (b < kk->len)
+                        continue;
                 }
-                found = *hits;
-                room = *cap;
+                found[nfound++] = (zc_anchor_hit){
+                    (uint32_t)i, (uint32_t)(i + kk->len), (uint16_t)id};
             }
-            nfound = hits_at(a, t, len, i, (size_t)l, id, found, nfound);
+        } else {
+            uint32_t cp = c;
+            l = 1;
+            if (c >= 0x80) {
+                int dl = zc_utf8_decode(t + i, len - i, &cp);
+                l = dl ? (size_t)dl : 1;
+                if (dl == 0 || cp > 0xFFFF) /* no literal begins with it */
+                    cp = 0;
+            }
+            uint16_t id = a->head[cp]; /* (none begins with NUL) */
+            if (id != NO_LITERAL)
+                nfound = hits_at(a, t, len, i, l, id, found, nfound);
         }
         if (!at)
-            i += (size_t)l;
+            i += l;
     }
     *n = nfound;
     return true;
