@@ -360,9 +360,13 @@ void zc_fold_free(zc_fold *f)
     f->len = f->cap = f->npiece = f->cap_piece = 0;
 }
 
-/* A vowel with a tone mark, as pinyin glosses write them. */
+/* A vowel with a tone mark, as pinyin glosses write them.  (Most
+ * characters after a "(" are outside their range: a Han numeral of
+ * (一), a digit.) */
 static bool tone_vowel(uint32_t cp)
 {
+    if (cp < 0xE0 || cp > 0x1DC)
+        return false;
     static const uint32_t v[] = {
         0x101, 0xE1, 0x1CE, 0xE0, 0x113, 0xE9, 0x11B, 0xE8, 0x12B, 0xED,
         0x1D0, 0xEC, 0x14D, 0xF3, 0x1D2, 0xF2, 0x16B, 0xFA, 0x1D4, 0xF9,
