@@ -586,7 +586,7 @@ static inline size_t cp3(const unsigned char *p)
 }
 
 /* The run of characters from u[i] on (starting before lim) that fold to
- * themselves: ASCII (but a '(' right after a Han character may open a
+ * themselves: ASCII (but a '(' right after a Han character that opens a
  * gloss) and 3-byte characters that are not CL_STOP (ideographs that are
  * not traditional, most punctuation: 。、《》“” — …).  Settles *p and
  * the marks of the run's characters but its last, at folded offset =
@@ -632,7 +632,8 @@ static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
         unsigned c = u[j];
         const uint8_t *k;
         if (c < 0x80) {
-            if (c == '(' && han_before(u, i, j, *han))
+            if (c == '(' && han_before(u, i, j, *han) &&
+                pinyin_gloss((const char *)u + j, n - j))
                 break;
             k = ascii + 2 * c;
         } else {
