@@ -12,8 +12,8 @@
  * literals in folded form, one of which every match has within `reach`
  * characters after its start (blanks not counted) - or right before its
  * start, for rules whose anchor sits in a lookbehind (达到 before a
- * figure).  The fold notes where the anchors' first characters are as it
- * copies the text (zc_fold.mark), and the literals are confirmed there;
+ * figure).  The fold notes where the anchors may begin as it copies the
+ * text (zc_fold.anchors), and the literals are confirmed there;
  * each rule then searches only the windows its anchors open, with
  * the whole text as subject (lookarounds see what they always saw) and
  * PCRE2's offset limit keeping a search from starting past its window.
@@ -34,28 +34,6 @@ static inline uint64_t load_le64(const unsigned char *u)
            (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
            (uint64_t)u[7] << 56;
 }
-
-/* Most first characters are common (政 of 政府, 建 of 建设: a fifth of
- * a notice's characters begin some literal) and most are not followed
- * by a second character that continues one.  So zc_anchors_sift() looks
- * at the bytes of the first two characters where both are of three
- * bytes (nearly always): it keeps a mark if its six bytes begin some
- * literal, or its first three are a literal by itself.  Both sets are
- * bitmaps over a hash of the bytes themselves, so no code point need be
- * put together; a collision only keeps a mark for find to drop. */
-#define SIFT_BITS 16
-
-static inline uint32_t sift_hash(uint64_t bytes)
-{
-    return (uint32_t)((bytes * 0x9E3779B97F4A7C15u) >> (64 - SIFT_BITS));
-}
-
-#define FIRST3 0xFFFFFFu       /* a 3-byte character's bytes      */
-#define FIRST6 0xFFFFFFFFFFFFu /* two of them                     */
-/* lead bytes 1110xxxx at 0 and 3: both characters are of three bytes
- * (on valid UTF-8) */
-#define LEADS3_MASK 0xF00000F0u
-#define LEADS3 0xE00000E0u
 
 /* What find compares of a literal: the up to 8 bytes after its first
  * character as one word, with the mask of the bytes it has; the next
@@ -79,9 +57,6 @@ struct zc_anchors {
     lit_key *key;
     size_t n, cap;
     unsigned longest_chain; /* most literals with one first character */
-    uint64_t first[65536 / 64];            /* head[] != NO_LITERAL     */
-    uint64_t alone[(1u << SIFT_BITS) / 64]; /* sift_hash of FIRST3     */
-    uint64_t pair[(1u << SIFT_BITS) / 64];  /* sift_hash of FIRST6     */
     uint16_t head[65536];
 };
 
@@ -122,11 +97,6 @@ static bool resize(const zc_mem *mem, void **p, size_t bytes)
     return q != NULL;
 }
 
-static void set_bit(uint64_t *bits, uint32_t k)
-{
-    bits[k / 64] |= (uint64_t)1 << (k % 64);
-}
-
 int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
 {
     uint32_t cp;
@@ -154,7 +124,6 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
     unsigned chain = 1;
     if (a->head[cp] == NO_LITERAL) {
         a->head[cp] = (uint16_t)id;
-        set_bit(a->first, cp);
     } else {
         /* chain in order of addition: occurrences come out in that order */
         int32_t *link = &a->key[a->head[cp]].next;
@@ -165,14 +134,7 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
     }
     if (chain > a->longest_chain)
         a->longest_chain = chain;
-    unsigned char b[8] = {0}, after[8] = {0}, mask[8] = {0};
-    memcpy(b, s, n < 8 ? n : 8);
-    uint64_t bytes = load_le64(b);
-    uint32_t cp2;
-    if ((size_t)l0 == n || !zc_utf8_decode(s + l0, n - l0, &cp2))
-        set_bit(a->alone, sift_hash(bytes & FIRST3));
-    else /* (the sift looks at no other shape) */
-        set_bit(a->pair, sift_hash(bytes & FIRST6));
+    unsigned char after[8] = {0}, mask[8] = {0};
     for (size_t i = 0; i < 8 && (size_t)l0 + i < n; i++) {
         after[i] = (unsigned char)s[l0 + i];
         mask[i] = 0xFF;
@@ -221,35 +183,44 @@ static size_t hits_at(const zc_anchors *a, const char *t, size_t len,
     return n;
 }
 
-size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
-                       uint32_t *at, size_t nat)
+/* The sift's groups: the characters that come second in literals take
+ * them in turn, in the order the literals were named.  (Six groups keep
+ * about as few marks as knowing each second character would: most
+ * first characters continue with one or two.) */
+#define SIFT_GROUPS 6
+_Static_assert((((1u << SIFT_GROUPS) - 1) | ZC_SIFT_OTHER) == ZC_SIFT_ANY,
+               "the groups and OTHER make up ANY");
+
+/* The entry of cp in out[0..*n), added if new. */
+static zc_sift_class *sift_entry(zc_sift_class *out, size_t *n, uint32_t cp)
 {
-    /* without a branch: which marks pass is no more predictable than
-     * which characters begin a literal.  A first character or a second
-     * not of three bytes passes, and zc_anchors_find() decides; so does
-     * a mark too near the end to read 8 bytes at. */
-    const unsigned char *u = (const unsigned char *)t;
-    size_t kept = 0;
-    for (size_t k = 0; k < nat; k++) {
-        size_t i = at[k];
-        at[kept] = (uint32_t)i;
-        if (len < 8 || i > len - 8) {
-            kept++;
-            continue;
-        }
-        uint64_t x = load_le64(u + i);
-        uint32_t h1 = sift_hash(x & FIRST3), h2 = sift_hash(x & FIRST6);
-        unsigned other = (x & LEADS3_MASK) != LEADS3;
-        unsigned alone = (unsigned)(a->alone[h1 / 64] >> (h1 % 64)) & 1;
-        unsigned pair = (unsigned)(a->pair[h2 / 64] >> (h2 % 64)) & 1;
-        kept += other | alone | pair;
-    }
-    return kept;
+    for (size_t k = 0; k < *n; k++)
+        if (out[k].cp == cp)
+            return &out[k];
+    out[*n] = (zc_sift_class){cp, 0, 0};
+    return &out[(*n)++];
 }
 
-const uint64_t *zc_anchors_first(const zc_anchors *a)
+size_t zc_anchors_sift_classes(const zc_anchors *a, zc_sift_class *out)
 {
-    return a->first;
+    size_t n = 0;
+    unsigned turn = 0;
+    for (size_t id = 0; a && id < a->n; id++) {
+        const char *s = a->lit[id];
+        size_t len = a->key[id].len;
+        uint32_t cp, cp2;
+        int l0 = zc_utf8_decode(s, len, &cp); /* (a BMP character: add) */
+        uint8_t follow = ZC_SIFT_ANY;
+        if ((size_t)l0 < len && zc_utf8_decode(s + l0, len - l0, &cp2) &&
+            cp2 <= 0xFFFF) {
+            zc_sift_class *second = sift_entry(out, &n, cp2);
+            if (!second->group)
+                second->group = (uint8_t)(1u << (turn++ % SIFT_GROUPS));
+            follow = second->group;
+        }
+        sift_entry(out, &n, cp)->follow |= follow;
+    }
+    return n;
 }
 
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
@@ -260,6 +231,7 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
     if (!a || !a->n)
         return true;
     const unsigned char *u = (const unsigned char *)t;
+    const lit_key *key = a->key;
     zc_anchor_hit *found = *hits;
     size_t nfound = 0, room = *cap;
     size_t k = 0, i = 0;
@@ -268,36 +240,57 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
             i = at[k++];
         if (i >= len)
             break;
-        unsigned c = u[i];
-        uint32_t cp = c;
-        int l = 1;
-        if (c >= 0x80) { /* (3-byte characters, the common case, inline) */
-            if ((c & 0xF0) == 0xE0 && len - i >= 3) {
-                cp = (c & 0x0F) << 12 | (u[i + 1] & 0x3Fu) << 6 |
-                     (u[i + 2] & 0x3Fu);
-                l = 3;
-            } else {
-                l = zc_utf8_decode(t + i, len - i, &cp);
-                if (l == 0 || cp > 0xFFFF) { /* no literal begins with it */
-                    l = l ? l : 1;
-                    cp = 0;
-                }
+        if (room - nfound < a->longest_chain) {
+            if (!ZC_GROW(mem, *hits, *cap, nfound + a->longest_chain)) {
+                *n = nfound;
+                return false;
             }
+            found = *hits;
+            room = *cap;
         }
-        uint16_t id = a->head[cp]; /* (none begins with NUL) */
-        if (id != NO_LITERAL) {
-            if (room - nfound < a->longest_chain) {
-                if (!ZC_GROW(mem, *hits, *cap, nfound + a->longest_chain)) {
-                    *n = nfound;
-                    return false;
+        unsigned c = u[i];
+        size_t l = 3;
+        if ((c & 0xF0) == 0xE0 && len - i >= 3 + 8) {
+            /* (most marks) a 3-byte character with 8 bytes after it:
+             * hits_at() with its constants, in place */
+            uint32_t cp = (c & 0x0F) << 12 | (u[i + 1] & 0x3Fu) << 6 |
+                          (u[i + 2] & 0x3Fu);
+            uint64_t word = load_le64(u + i + 3);
+            for (int32_t id = a->head[cp] == NO_LITERAL ? -1 : a->head[cp];
+                 id >= 0; id = key[id].next) {
+                const lit_key *kk = &key[id];
+                if ((word & kk->wmask) != kk->word)
+                    continue;
+                if (kk->len > 3 + 8) { /* the rest, a byte at a time: a
+                                        * call here costs every mark
+                                        * its spills */
+                    if ((size_t)kk->len > len - i)
+                        continue;
+                    const char *lit = a->lit[id];
+                    size_t b = 3 + 8;
+                    while (b < kk->len && t[i + b] == lit[b])
+                        b++;
+                    if (b < kk->len)
+                        continue;
                 }
-                found = *hits;
-                room = *cap;
+                found[nfound++] = (zc_anchor_hit){
+                    (uint32_t)i, (uint32_t)(i + kk->len), (uint16_t)id};
             }
-            nfound = hits_at(a, t, len, i, (size_t)l, id, found, nfound);
+        } else {
+            uint32_t cp = c;
+            l = 1;
+            if (c >= 0x80) {
+                int dl = zc_utf8_decode(t + i, len - i, &cp);
+                l = dl ? (size_t)dl : 1;
+                if (dl == 0 || cp > 0xFFFF) /* no literal begins with it */
+                    cp = 0;
+            }
+            uint16_t id = a->head[cp]; /* (none begins with NUL) */
+            if (id != NO_LITERAL)
+                nfound = hits_at(a, t, len, i, l, id, found, nfound);
         }
         if (!at)
-            i += (size_t)l;
+            i += l;
     }
     *n = nfound;
     return true;

@@ -353,16 +353,20 @@ void zc_fold_free(zc_fold *f)
     zc_free(f->mem, f->classes);
     f->text = NULL;
     f->classes = NULL;
-    f->classes_mark = NULL;
+    f->classes_anchors = NULL;
     f->piece = NULL;
     f->marks = NULL;
     f->nmarks = f->cap_marks = 0;
     f->len = f->cap = f->npiece = f->cap_piece = 0;
 }
 
-/* A vowel with a tone mark, as pinyin glosses write them. */
+/* A vowel with a tone mark, as pinyin glosses write them.  (Most
+ * characters after a "(" are outside their range: a Han numeral of
+ * (一), a digit.) */
 static bool tone_vowel(uint32_t cp)
 {
+    if (cp < 0xE0 || cp > 0x1DC)
+        return false;
     static const uint32_t v[] = {
         0x101, 0xE1, 0x1CE, 0xE0, 0x113, 0xE9, 0x11B, 0xE8, 0x12B, 0xED,
         0x1D0, 0xEC, 0x14D, 0xF3, 0x1D2, 0xF2, 0x16B, 0xFA, 0x1D4, 0xF9,
@@ -447,18 +451,6 @@ static bool in_run(zc_fold *f, size_t fo, size_t so)
     return piece(f, fo, so, 0);
 }
 
-/* Note folded offset fo when f->mark has its character cp. */
-static inline bool note(zc_fold *f, uint32_t cp, size_t fo)
-{
-    if (!f->mark || cp > 0xFFFF || !((f->mark[cp / 64] >> (cp % 64)) & 1))
-        return true;
-    if (f->nmarks == f->cap_marks &&
-        !ZC_GROW(f->mem, f->marks, f->cap_marks, f->nmarks + 1))
-        return false;
-    f->marks[f->nmarks++] = (uint32_t)fo;
-    return true;
-}
-
 /* Room for `more` marks. */
 static bool reserve_marks(zc_fold *f, size_t more)
 {
@@ -467,57 +459,95 @@ static bool reserve_marks(zc_fold *f, size_t more)
 }
 
 /* The fast path below notes marks without a branch: the slot is written
- * whatever the character, and the count moves on by its bit.  A fifth of
- * the characters of a notice begin some anchor (政 建 推 实 和 ...), too
- * many and too scattered for a branch to predict.  So there must be room
- * for a mark per byte of the stretch it works on: it works on MARK_SPAN
- * bytes at a time. */
+ * whatever the character, and the count moves on by the sift's verdict.
+ * A fifth of the characters of a notice begin some anchor (政 建 推 实 和
+ * ...), too many and too scattered for a branch to predict.  So there
+ * must be room for a mark per byte of the stretch it works on: it works
+ * on MARK_SPAN bytes at a time. */
 #define MARK_SPAN 4096
 
-/* What the fast path asks of a character, one load per character: a
- * byte per code point, CL_STOP for the 3-byte ones it leaves to the slow
- * path (those that fold to another, the zero-width ones, U+0800 and
- * below written in three bytes, surrogates), CL_MARK (in a fold's own
- * copy) for those f->mark has.  ASCII has a table of its own (and no
- * CL_STOP: only '(' needs a second look).  So after the CL_STOP test a
- * class is the mark count's step. */
-enum { CL_MARK = 1, CL_STOP = 2 };
+/* What the fast path asks of a character, two loads from one place: a
+ * pair of bytes per code point.  The first is CL_STOP for the 3-byte
+ * characters it leaves to the slow path (those that fold to another, the
+ * zero-width ones, U+0800 and below written in three bytes, surrogates),
+ * with the character's sift group (zc_anchors_sift_classes(); in the
+ * base table ZC_SIFT_OTHER for all); the second its sift `follow`.  ASCII
+ * has entries of its own (and no CL_STOP: only '(' needs a second
+ * look). */
+enum { CL_STOP = 0x80 };
+_Static_assert((ZC_SIFT_ANY & CL_STOP) == 0, "sift bits clear of CL_STOP");
 #define CLASSES (65536 + 128) /* 3-byte code points, then ASCII */
 
-static uint8_t base_classes[CLASSES];
+static uint8_t base_classes[2 * CLASSES];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+/* The entry of code point cp below U+10000. */
+static inline size_t class_at(uint32_t cp)
+{
+    return 2 * (cp < 0x80 ? 65536 + cp : cp);
+}
 
 static void classes_init(void)
 {
     pthread_once(&t2s_once, t2s_init);
+    for (uint32_t cp = 0; cp < 65536 + 128; cp++)
+        base_classes[2 * cp] = ZC_SIFT_OTHER;
     for (uint32_t cp = 0; cp < 65536; cp++)
         if (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000) || cp == 0x200B ||
             cp == 0xFEFF || fold_cp(cp) != cp)
-            base_classes[cp] = CL_STOP;
+            base_classes[2 * cp] |= CL_STOP;
 }
 
-/* The classes with f->mark's characters marked: a copy of the fold's
- * own, made again only when f->mark changes.  NULL when out of memory. */
+/* The classes with the sift of f->anchors: a copy of the fold's own,
+ * made again only when f->anchors changes.  NULL when out of memory. */
 static const uint8_t *classes_for(zc_fold *f)
 {
     pthread_once(&classes_once, classes_init);
-    if (!f->mark)
+    if (!f->anchors)
         return base_classes;
-    if (f->classes && f->classes_mark == f->mark)
+    if (f->classes && f->classes_anchors == f->anchors)
         return f->classes;
     if (!f->classes) {
-        f->classes = zc_malloc(f->mem, CLASSES);
+        f->classes = zc_malloc(f->mem, sizeof base_classes);
         if (!f->classes)
             return NULL;
     }
-    memcpy(f->classes, base_classes, CLASSES);
-    for (uint32_t w = 0; w < 65536 / 64; w++)
-        for (uint64_t b = f->mark[w]; b; b &= b - 1) {
-            uint32_t cp = w * 64 + (uint32_t)__builtin_ctzll(b);
-            f->classes[cp < 0x80 ? 65536 + cp : cp] |= CL_MARK;
-        }
-    f->classes_mark = f->mark;
+    size_t room = 2 * zc_anchors_count(f->anchors) + 1;
+    zc_sift_class *sc = zc_malloc(f->mem, room * sizeof *sc);
+    if (!sc)
+        return NULL;
+    memcpy(f->classes, base_classes, sizeof base_classes);
+    size_t n = zc_anchors_sift_classes(f->anchors, sc);
+    for (size_t k = 0; k < n; k++) {
+        uint8_t *e = f->classes + class_at(sc[k].cp);
+        if (sc[k].group)
+            e[0] = (uint8_t)((e[0] & CL_STOP) | sc[k].group);
+        e[1] |= sc[k].follow;
+    }
+    zc_free(f->mem, sc);
+    f->classes_anchors = f->anchors;
     return f->classes;
+}
+
+/* The last character's mark, settled by the character after it (the
+ * sift): its follow (0, nothing to settle) and its folded offset. */
+typedef struct pending {
+    unsigned follow;
+    uint32_t at;
+} pending;
+
+/* Settle p by the folded character fc that comes next, at folded offset
+ * fo, and leave fc's mark pending.  (Outside the fast path; a slot must
+ * be free.) */
+static void sift_next(zc_fold *f, const uint8_t *cls, pending *p,
+                      uint32_t fc, size_t fo)
+{
+    const uint8_t *e = fc <= 0xFFFF ? cls + class_at(fc) : NULL;
+    unsigned group = e ? e[0] & ZC_SIFT_ANY : ZC_SIFT_ANY;
+    f->marks[f->nmarks] = p->at;
+    f->nmarks += (p->follow & group) != 0;
+    p->follow = e ? e[1] : 0;
+    p->at = (uint32_t)fo;
 }
 
 /* Is the character before u[j] Han?  han: the one before u[i], where the
@@ -550,25 +580,28 @@ static inline uint64_t load_le64(const unsigned char *u)
 
 /* The code point of a 3-byte character whose bytes were checked: the
  * sum of the bytes in their places, less that of their tag bits. */
-static inline unsigned cp3(const unsigned char *p)
+static inline size_t cp3(const unsigned char *p)
 {
-    return ((unsigned)p[0] << 12) + ((unsigned)p[1] << 6) + p[2] - 0xE2080u;
+    return ((size_t)p[0] << 12) + ((size_t)p[1] << 6) + p[2] - 0xE2080u;
 }
 
 /* The run of characters from u[i] on (starting before lim) that fold to
- * themselves: ASCII (but a '(' right after a Han character may open a
+ * themselves: ASCII (but a '(' right after a Han character that opens a
  * gloss) and 3-byte characters that are not CL_STOP (ideographs that are
- * not traditional, most punctuation: 。、《》“” — …).  Notes its marks at
- * folded offset = source offset + delta; *han says whether the character
- * before u[i], then the run's last, is Han.  Returns where the run
- * ends. */
+ * not traditional, most punctuation: 。、《》“” — …).  Settles *p and
+ * the marks of the run's characters but its last, at folded offset =
+ * source offset + delta, leaving the last pending; *han says whether the
+ * character before u[i], then the run's last, is Han.  Returns where
+ * the run ends. */
 static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
                               size_t lim, size_t n, bool *han,
-                              const uint8_t *cls, uint32_t delta)
+                              const uint8_t *cls, uint32_t delta, pending *p)
 {
-    const uint8_t *ascii = cls + 65536;
+    const uint8_t *ascii = cls + class_at(0);
     uint32_t *marks = f->marks;
     size_t nm = f->nmarks, j = i;
+    unsigned follow = p->follow;
+    uint32_t at = p->at;
     /* a pair's second character starts before lim, and 8 bytes can be
      * read from the first */
     size_t pairs_end = n < 8 || lim < 3 ? 0 : lim - 3 < n - 7 ? lim - 3 : n - 7;
@@ -579,37 +612,48 @@ static inline size_t same_run(zc_fold *f, const unsigned char *u, size_t i,
             uint64_t x = load_le64(u + j);
             if ((x & TWO_3BYTE_MASK) != TWO_3BYTE_TAGS)
                 break;
-            unsigned k0 = cls[cp3(u + j)], k1 = cls[cp3(u + j + 3)];
-            if ((k0 | k1) & CL_STOP)
+            /* (read before the marks are written: they might alias) */
+            const uint8_t *k0 = cls + 2 * cp3(u + j),
+                          *k1 = cls + 2 * cp3(u + j + 3);
+            unsigned group0 = k0[0], follow0 = k0[1];
+            unsigned group1 = k1[0], follow1 = k1[1];
+            if ((group0 | group1) & CL_STOP)
                 break;
+            marks[nm] = at;
+            nm += (follow & group0) != 0;
             marks[nm] = (uint32_t)j + delta;
-            nm += k0;
-            marks[nm] = (uint32_t)j + 3 + delta;
-            nm += k1;
+            nm += (follow0 & group1) != 0;
+            follow = follow1;
+            at = (uint32_t)j + 3 + delta;
             j += 6;
         }
         if (j >= lim)
             break;
         unsigned c = u[j];
+        const uint8_t *k;
         if (c < 0x80) {
-            if (c == '(' && han_before(u, i, j, *han))
+            if (c == '(' && han_before(u, i, j, *han) &&
+                pinyin_gloss((const char *)u + j, n - j))
                 break;
-            marks[nm] = (uint32_t)j + delta;
-            nm += ascii[c];
-            j++;
-            continue;
+            k = ascii + 2 * c;
+        } else {
+            if (n - j < 3 || (c & 0xF0) != 0xE0 ||
+                (u[j + 1] & 0xC0) != 0x80 || (u[j + 2] & 0xC0) != 0x80)
+                break;
+            k = cls + 2 * cp3(u + j);
+            if (k[0] & CL_STOP)
+                break;
         }
-        if (n - j < 3 || (c & 0xF0) != 0xE0 || (u[j + 1] & 0xC0) != 0x80 ||
-            (u[j + 2] & 0xC0) != 0x80)
-            break;
-        unsigned k = cls[cp3(u + j)];
-        if (k & CL_STOP)
-            break;
-        marks[nm] = (uint32_t)j + delta;
-        nm += k;
-        j += 3;
+        unsigned group = k[0], follow1 = k[1];
+        marks[nm] = at;
+        nm += (follow & group) != 0;
+        follow = follow1;
+        at = (uint32_t)j + delta;
+        j += c < 0x80 ? 1 : 3;
     }
     f->nmarks = nm;
+    p->follow = follow;
+    p->at = at;
     *han = han_before(u, i, j, *han);
     return j;
 }
@@ -639,14 +683,16 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     char *out = f->text;
     size_t i = 0, o = 0;
     bool prev_han = false;
+    pending p = {0, 0};
     while (i < n) {
-        /* most text folds to itself: copy such runs whole */
+        /* most text folds to itself: copy such runs whole (the slots
+         * reserved serve the slow path's character too) */
         size_t lim = n - i > MARK_SPAN ? i + MARK_SPAN : n;
         if (!reserve_marks(f, lim - i))
             return false;
         bool han = prev_han;
         size_t j = same_run(f, (const unsigned char *)s, i, lim, n, &han,
-                            cls, (uint32_t)(o - i));
+                            cls, (uint32_t)(o - i), &p);
         if (j > i) {
             if (!in_run(f, o, i))
                 return false;
@@ -676,8 +722,9 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
         }
         uint32_t fc = fold_cp(cp);
         if (fc == cp) {
-            if (!in_run(f, o, i) || !note(f, cp, o))
+            if (!in_run(f, o, i))
                 return false;
+            sift_next(f, cls, &p, fc, o);
             memcpy(out + o, s + i, (size_t)l);
             o += (size_t)l;
         } else {
@@ -690,8 +737,7 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
             }
             if (el == l ? !in_run(f, o, i) : !piece(f, o, i, (size_t)l))
                 return false;
-            if (!note(f, fc, o))
-                return false;
+            sift_next(f, cls, &p, fc, o);
             memcpy(out + o, enc, (size_t)el);
             o += (size_t)el;
         }
@@ -700,6 +746,11 @@ bool zc_fold_text(zc_fold *f, const char *s, size_t n)
     }
     out[o] = '\0';
     f->len = o;
+    if (p.follow) { /* (the end follows anything) */
+        if (!reserve_marks(f, 1))
+            return false;
+        f->marks[f->nmarks++] = p.at;
+    }
     /* the end: folded len maps to source n */
     return piece(f, o, n, 0);
 }
@@ -754,13 +805,24 @@ size_t zc_fold_src_end(const zc_fold *f, size_t fo)
 
 size_t zc_fold_from_src(const zc_fold *f, size_t so)
 {
-    size_t lo = 0, hi = f->len;
-    while (lo < hi) { /* first folded byte whose character starts >= so */
+    /* the first folded byte whose character starts at or after so: in
+     * the last piece starting before so, or where the next one starts */
+    size_t lo = 0, hi = f->npiece;
+    while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (zc_fold_src_start(f, mid) < so)
+        if (f->piece[mid].src < so)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    if (lo == 0)
+        return 0;
+    const zc_fold_piece *p = &f->piece[lo - 1];
+    size_t end = lo < f->npiece ? f->piece[lo].fo : f->len;
+    if (p->src_len) /* one character, starting before so */
+        return end;
+    size_t fo = p->fo + (so - p->src);
+    while (fo < end && ((unsigned char)f->text[fo] & 0xC0) == 0x80)
+        fo++; /* on to the start of a character */
+    return fo < end ? fo : end;
 }

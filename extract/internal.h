@@ -395,17 +395,18 @@ typedef struct zc_fold {
     size_t len, cap;
     zc_fold_piece *piece;
     size_t npiece, cap_piece;
-    /* optional, set by the caller: a bitmap over the BMP of characters
-     * whose folded offsets to note in marks[] (the first characters of
-     * anchors, so anchor.c need not read the text again) */
-    const uint64_t *mark;
+    /* optional, set by the caller: anchor literals whose possible starts
+     * to note in marks[], as folded offsets, so anchor.c need not read
+     * the text again: where a character begins some literal and the next
+     * may continue one (sifted by zc_anchors_sift_classes()) */
+    const struct zc_anchors *anchors;
     uint32_t *marks;
     size_t nmarks, cap_marks;
-    /* fold.c's table of characters, with the marks of classes_mark (made
-     * again when mark points elsewhere: the bitmap must not change
-     * behind the same pointer) */
+    /* fold.c's table of characters, with the sift of classes_anchors
+     * (made again when anchors points elsewhere: the literals must not
+     * change behind the same pointer) */
     uint8_t *classes;
-    const uint64_t *classes_mark;
+    const struct zc_anchors *classes_anchors;
 } zc_fold;
 
 void zc_fold_init(zc_fold *f, const zc_mem *mem);
@@ -571,18 +572,28 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n);
 const char *zc_anchors_literal(const zc_anchors *a, size_t id);
 /* Every occurrence of every literal in t[0..len), in text order, into
  * *hits (grown as needed).  False when memory ran out.  With `at`, only
- * at the nat offsets listed there (in order): the characters of
- * zc_anchors_first() a fold noted. */
+ * at the nat offsets listed there (in order): the marks a fold with
+ * these anchors noted. */
 bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
                      const uint32_t *at, size_t nat, zc_anchor_hit **hits,
                      size_t *n, size_t *cap, const zc_mem *mem);
-/* The first characters of the literals, a bitmap over the BMP. */
-const uint64_t *zc_anchors_first(const zc_anchors *a);
-/* Drop from at[0..nat) the offsets in t where, by the character after
- * it, no literal can begin; returns how many are left (in order).  A
- * shortcut only: zc_anchors_find() finds the same without it. */
-size_t zc_anchors_sift(const zc_anchors *a, const char *t, size_t len,
-                       uint32_t *at, size_t nat);
+/* How the fold sifts its marks (zc_fold.anchors): the characters that
+ * come second in literals are put in groups (a bit each), and a mark is
+ * kept where the `follow` of its character and the `group` of the next
+ * share a bit.  A character second in none is ZC_SIFT_OTHER, and one that
+ * may begin a literal whatever follows (a literal of one character)
+ * follows ZC_SIFT_ANY; text's end and characters past the BMP count as
+ * ZC_SIFT_ANY too.  A shortcut only: a shared bit need not mean a literal,
+ * zc_anchors_find() decides. */
+#define ZC_SIFT_OTHER 0x40u
+#define ZC_SIFT_ANY 0x7Fu
+typedef struct zc_sift_class {
+    uint32_t cp;           /* a BMP character                          */
+    uint8_t follow, group; /* 0: begins no literal, is second in none  */
+} zc_sift_class;
+/* The characters that begin literals or come second in them, each once,
+ * into out (room for 2 * zc_anchors_count(a)); returns how many. */
+size_t zc_anchors_sift_classes(const zc_anchors *a, zc_sift_class *out);
 /* Where a window ending at an anchor found at `pos` begins (no earlier
  * than `floor`: callers that need no more save the walk back); where it
  * ends for an anchor ending at `end` (of a rule with anchor_behind; the

@@ -256,7 +256,7 @@ zc_matcher *zc_matcher_new(const zc_rules *rules, const zc_options *opt)
     m->scan_all = opt && opt->scan_all;
     /* the fold notes where anchors may begin (anchor.c) */
     if (!m->scan_all && zc_anchors_count(zc_rules_anchors(rules)))
-        m->fold.mark = zc_anchors_first(zc_rules_anchors(rules));
+        m->fold.anchors = zc_rules_anchors(rules);
     size_t nr = zc_rules_n(rules);
     size_t na = zc_anchors_count(zc_rules_anchors(rules)), nar = 0;
     for (size_t i = 0; i < nr; i++)
@@ -503,9 +503,6 @@ static zc_status find_anchors(zc_matcher *m)
     memset(m->rcur, 0, nr * sizeof *m->rcur);
     if (m->scan_all)
         return ZC_OK;
-    m->fold.nmarks = zc_anchors_sift(zc_rules_anchors(m->rules), m->fold.text,
-                                     m->fold.len, m->fold.marks,
-                                     m->fold.nmarks);
     if (!zc_anchors_find(zc_rules_anchors(m->rules), m->fold.text,
                          m->fold.len, m->fold.marks, m->fold.nmarks,
                          &m->hits, &m->nhits, &m->cap_hits, m->mem))

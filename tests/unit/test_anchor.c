@@ -2,11 +2,11 @@
  * test_anchor.c - finding the anchor literals (anchor.c) against the
  * plainest search there is: at every character, every literal compared
  * byte by byte, in the order they were added.  Both ways of finding
- * them - a full scan, and the marks a fold notes, sifted by the bytes
- * that follow - on random texts full of near misses: literals of one
- * character, of more than 8 bytes after the first, with an ASCII or a
- * 4-byte character second, sharing first characters, cut off by the end
- * of the text.
+ * them - a full scan, and the marks a fold notes, sifted by the
+ * character that follows - on random texts full of near misses:
+ * literals of one character, of more than 8 bytes after the first, with
+ * an ASCII or a 4-byte character second, sharing first characters or
+ * sift groups, cut off by the end of the text.
  */
 #include "testutil.h"
 
@@ -87,10 +87,9 @@ static void anchors_agree_with_naive_search(void **state)
         expect_hits(hits, n, want, nw, "full scan", round);
         zc_fold f;
         zc_fold_init(&f, NULL);
-        f.mark = zc_anchors_first(a);
+        f.anchors = a;
         assert_true(zc_fold_text(&f, t, len));
         assert_int_equal(f.len, len); /* (nothing here folds) */
-        f.nmarks = zc_anchors_sift(a, f.text, f.len, f.marks, f.nmarks);
         assert_true(zc_anchors_find(a, f.text, f.len, f.marks, f.nmarks,
                                     &hits, &n, &cap, &zc_default_mem));
         expect_hits(hits, n, want, nw, "sifted marks", round);
@@ -110,10 +109,14 @@ static void sift_drops_what_cannot_begin(void **state)
     assert_true(zc_anchors_add(a, "建设", 6) >= 0);
     assert_true(zc_anchors_add(a, "和", 3) >= 0);
     static const char t[] = "建议建设和建议建议建议";
-    uint32_t at[] = {0, 6, 12};
-    assert_int_equal(zc_anchors_sift(a, t, sizeof t - 1, at, 3), 2);
-    assert_int_equal(at[0], 6);
-    assert_int_equal(at[1], 12);
+    zc_fold f;
+    zc_fold_init(&f, NULL);
+    f.anchors = a;
+    assert_true(zc_fold_text(&f, t, sizeof t - 1));
+    assert_int_equal(f.nmarks, 2);
+    assert_int_equal(f.marks[0], 6);
+    assert_int_equal(f.marks[1], 12);
+    zc_fold_free(&f);
     zc_anchors_free(a);
 }
 

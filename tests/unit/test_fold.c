@@ -5,7 +5,9 @@
  * ideographs at any place around the two-at-a-time steps, traditional
  * ones, U+3400-4DFF, 2- and 4-byte characters, full-width forms, odd and
  * zero-width spaces, pinyin glosses, marks at the very end of the text,
- * texts longer than the stretch the fast path works on at a time.
+ * texts longer than the stretch the fast path works on at a time.  The
+ * marks are checked against the sift as specified: a character's follow
+ * and the group of the folded character after it.
  */
 #include "testutil.h"
 
@@ -39,24 +41,43 @@ static const piece pieces[] = {
 };
 #define NPIECES (sizeof pieces / sizeof pieces[0])
 
-/* the characters marked: 政 建 牵 (noted folded, so 牽 too) 䀀 , ( % */
-static const uint32_t marked[] = {0x653F, 0x5EFA, 0x7275, 0x4000,
-                                  ',', '(', '%'};
+/* Anchors beginning with 政 建 牵 (noted folded, so 牽 too) 䀀 , ( %:
+ * literals of one character, and with a second character of each kind
+ * (3-byte, ASCII, 2- and 4-byte, folded from full width or traditional),
+ * more of them than there are groups. */
+static const char *const literals[] = {
+    "政府", "建设", "牵头", "䀀", "%", ",", "(a", "政(", "政𠀀", "建ß",
+    "府。", "牵《", "建,", "(政", "䀀—",
+};
+#define NLIT (sizeof literals / sizeof literals[0])
 
-static bool is_marked(uint32_t cp)
+static zc_anchors *test_anchors(void)
 {
-    for (size_t k = 0; k < sizeof marked / sizeof *marked; k++)
-        if (marked[k] == cp)
-            return true;
-    return false;
+    zc_anchors *a = zc_anchors_new(NULL);
+    assert_non_null(a);
+    for (size_t k = 0; k < NLIT; k++)
+        assert_true(zc_anchors_add(a, literals[k], strlen(literals[k])) >= 0);
+    return a;
+}
+
+/* The sift's bits of cp: its follow, and its group (ZC_SIFT_OTHER when
+ * the anchors do not give it one). */
+static unsigned sift_bits(const zc_sift_class *sc, size_t n, uint32_t cp,
+                          bool follow)
+{
+    for (size_t k = 0; k < n; k++)
+        if (sc[k].cp == cp)
+            return follow ? sc[k].follow
+                          : sc[k].group ? sc[k].group : ZC_SIFT_OTHER;
+    return follow ? 0 : ZC_SIFT_OTHER;
 }
 
 static void fold_agrees_with_reference(void **state)
 {
     (void)state;
-    static uint64_t mark[65536 / 64];
-    for (size_t k = 0; k < sizeof marked / sizeof *marked; k++)
-        mark[marked[k] / 64] |= (uint64_t)1 << (marked[k] % 64);
+    zc_anchors *anchors = test_anchors();
+    zc_sift_class sc[2 * NLIT];
+    size_t nsc = zc_anchors_sift_classes(anchors, sc);
     enum { CAP = 12000 };
     static char src[CAP], want[CAP];
     static size_t want_src[CAP]; /* per folded byte: its character's start */
@@ -99,7 +120,7 @@ static void fold_agrees_with_reference(void **state)
         }
         zc_fold f;
         zc_fold_init(&f, NULL);
-        f.mark = mark;
+        f.anchors = anchors;
         assert_true(zc_fold_text(&f, src, n));
         assert_int_equal(f.len, w);
         assert_memory_equal(f.text, want, w);
@@ -111,7 +132,14 @@ static void fold_agrees_with_reference(void **state)
             if (zc_fold_src_start(&f, o) != want_src[o])
                 fail_msg("round %d: folded %zu from %zu, want %zu", round,
                          o, zc_fold_src_start(&f, o), want_src[o]);
-            if (is_marked(cp)) {
+            /* kept by the folded character after it; the end and
+             * characters past the BMP follow anything */
+            uint32_t next = 0x10000;
+            if (o + (size_t)l < w)
+                assert_true(zc_utf8_decode(want + o + l, w - o - l, &next));
+            unsigned group = next > 0xFFFF ? ZC_SIFT_ANY
+                                           : sift_bits(sc, nsc, next, false);
+            if (sift_bits(sc, nsc, cp, true) & group) {
                 if (k >= f.nmarks || f.marks[k] != o)
                     fail_msg("round %d: mark %zu at %zu, want %zu", round,
                              k, k < f.nmarks ? (size_t)f.marks[k] : 0, o);
@@ -121,8 +149,18 @@ static void fold_agrees_with_reference(void **state)
         }
         assert_int_equal(f.nmarks, k);
         assert_int_equal(zc_fold_src_start(&f, w), n);
+        /* back from the source: the first folded byte whose character
+         * starts at or after it (past the end too) */
+        for (size_t so = 0, fo = 0; so <= n + 1; so++) {
+            while (fo < w && zc_fold_src_start(&f, fo) < so)
+                fo++;
+            if (zc_fold_from_src(&f, so) != fo)
+                fail_msg("round %d: source %zu to folded %zu, want %zu",
+                         round, so, zc_fold_from_src(&f, so), fo);
+        }
         zc_fold_free(&f);
     }
+    zc_anchors_free(anchors);
 }
 
 /* A mark in the text's last character, at every length around the
@@ -130,9 +168,10 @@ static void fold_agrees_with_reference(void **state)
 static void fold_marks_at_the_end(void **state)
 {
     (void)state;
-    static uint64_t mark[65536 / 64];
-    mark[0x653F / 64] |= (uint64_t)1 << (0x653F % 64); /* 政 */
-    mark['%' / 64] |= (uint64_t)1 << ('%' % 64);
+    zc_anchors *a = zc_anchors_new(NULL);
+    assert_non_null(a);
+    assert_true(zc_anchors_add(a, "政", 3) >= 0);
+    assert_true(zc_anchors_add(a, "%", 1) >= 0);
     for (size_t len = 0; len < 12; len++)
         for (int last = 0; last < 2; last++) {
             char s[64] = "";
@@ -141,37 +180,42 @@ static void fold_marks_at_the_end(void **state)
             strcat(s, last ? "%" : "政");
             zc_fold f;
             zc_fold_init(&f, NULL);
-            f.mark = mark;
+            f.anchors = a;
             assert_true(zc_fold_text(&f, s, strlen(s)));
             assert_string_equal(f.text, s);
             assert_int_equal(f.nmarks, 1);
             assert_int_equal(f.marks[0], 3 * len);
             zc_fold_free(&f);
         }
+    zc_anchors_free(a);
 }
 
-/* The class table follows f->mark to another bitmap. */
-static void fold_follows_new_mark_bitmap(void **state)
+/* The class table follows f->anchors to other literals. */
+static void fold_follows_new_anchors(void **state)
 {
     (void)state;
-    static uint64_t a[65536 / 64], b[65536 / 64];
-    a[0x653F / 64] |= (uint64_t)1 << (0x653F % 64); /* 政 */
-    b[0x5E9C / 64] |= (uint64_t)1 << (0x5E9C % 64); /* 府 */
+    zc_anchors *a = zc_anchors_new(NULL), *b = zc_anchors_new(NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(zc_anchors_add(a, "政", 3) >= 0);
+    assert_true(zc_anchors_add(b, "府", 3) >= 0);
     static const char s[] = "政府政府政府";
     zc_fold f;
     zc_fold_init(&f, NULL);
-    f.mark = a;
+    f.anchors = a;
     assert_true(zc_fold_text(&f, s, sizeof s - 1));
     assert_int_equal(f.nmarks, 3);
     assert_int_equal(f.marks[0], 0);
-    f.mark = b;
+    f.anchors = b;
     assert_true(zc_fold_text(&f, s, sizeof s - 1));
     assert_int_equal(f.nmarks, 3);
     assert_int_equal(f.marks[0], 3);
-    f.mark = NULL;
+    f.anchors = NULL;
     assert_true(zc_fold_text(&f, s, sizeof s - 1));
     assert_int_equal(f.nmarks, 0);
     zc_fold_free(&f);
+    zc_anchors_free(a);
+    zc_anchors_free(b);
 }
 
 int main(void)
@@ -179,7 +223,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fold_agrees_with_reference),
         cmocka_unit_test(fold_marks_at_the_end),
-        cmocka_unit_test(fold_follows_new_mark_bitmap),
+        cmocka_unit_test(fold_follows_new_anchors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
