@@ -62,7 +62,7 @@ enum {
 static const char *const patterns[P_COUNT] = {
     [P_INDEX] = "索\\s*引\\s*[号號]\\s*[:：]?[\\s|]*(?<v>[0-9A-Za-z][0-9A-Za-z/_\\-－.]*)",
     [P_DOCNUM_LABEL] = "(?:发文字号|發文字號|文\\s*[号號])\\s*[:：]?[\\s|]*(?<v>" DOCNUM_RE ")",
-    [P_DOCNUM] = "(?<v>" DOCNUM_RE ")",
+    [P_DOCNUM] = "(?<v>" DOCNUM_RE ")", /* anchored: see match_docnum() */
     [P_ISSUER_LABEL] = "(?:发文机关|發文機關|发布机构|發布機構|发布单位|發布單位)\\s*[:：]?[\\s|]*(?<v>[^\\s|:：]{2,40})",
     [P_DATE_LABEL] = "(?:成文日期|印发日期|印發日期|发文日期|發文日期)\\s*[:：]?[\\s|]*" DATE_RE,
     [P_PUBDATE_LABEL] = "(?:发布日期|發布日期|發佈日期|发布时间|發布時間|公开日期|公開日期|(?<!\\p{Han})日期|(?<!\\p{Han})時間|(?<!\\p{Han})时间)\\s*[:：]?[\\s|]*" DATE_RE,
@@ -114,9 +114,12 @@ zc_meta *zc_meta_new(const zc_mem *mem)
         pcre2_compile_context *cc = pcre2_compile_context_create(m->gctx);
         if (!cc)
             goto fail;
+        /* PCRE2_ANCHORED at compile time: at match time it would send
+         * the JIT back to the interpreter (pcre2jit(3)) */
+        uint32_t anchored = i == P_DOCNUM ? PCRE2_ANCHORED : 0;
         m->re[i] = pcre2_compile((PCRE2_SPTR)patterns[i], PCRE2_ZERO_TERMINATED,
                                  PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE |
-                                     PCRE2_DUPNAMES,
+                                     PCRE2_DUPNAMES | anchored,
                                  &ec, &eo, cc);
         pcre2_compile_context_free(cc);
         if (!m->re[i])
@@ -233,8 +236,7 @@ static int match_docnum(zc_meta *m, const char *s, size_t n, size_t from)
             a = zc_utf8_prev(s, a);
         for (; a <= i; a += (size_t)zc_utf8_len((unsigned char)s[a])) {
             int rc = pcre2_match(m->re[P_DOCNUM], (PCRE2_SPTR)s, n, a,
-                                 PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, m->md,
-                                 NULL);
+                                 PCRE2_NO_UTF_CHECK, m->md, NULL);
             if (rc == PCRE2_ERROR_NOMEMORY)
                 m->oom = true;
             if (rc != PCRE2_ERROR_NOMATCH)
@@ -678,8 +680,7 @@ static bool is_fragment(zc_meta *m, const char *s, const tline *ln)
                     PCRE2_NO_UTF_CHECK, m->md, NULL) > 0)
         return false;
     if (pcre2_match(m->re[P_DOCNUM], (PCRE2_SPTR)(s + ln->a), ln->b - ln->a,
-                    0, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, m->md,
-                    NULL) > 0 &&
+                    0, PCRE2_NO_UTF_CHECK, m->md, NULL) > 0 &&
         pcre2_get_ovector_pointer(m->md)[1] == ln->b - ln->a)
         return false;
     return true;
