@@ -560,6 +560,18 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
      * match time would send the JIT back to the interpreter), which the
      * JIT must know of at compile time */
     pcre2_code *code = compile(L, PCRE2_USE_OFFSET_LIMIT, &st);
+    /* (?m)^ first: only at the text's start or after a LF (where LF is
+     * the newline: the text's only one, decode.c makes CR LF and CR one).
+     * Read before a recompile without start optimisations, which no
+     * longer reports it. */
+    uint32_t first_type = 0, newline = 0;
+    ru->line_start =
+        code &&
+        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first_type) ==
+            0 &&
+        first_type == 2 &&
+        pcre2_pattern_info(code, PCRE2_INFO_NEWLINE, &newline) == 0 &&
+        newline == PCRE2_NEWLINE_LF;
     if (code && far_required_unit(L, ru, code)) {
         pcre2_code_free(code);
         code = compile(L, PCRE2_USE_OFFSET_LIMIT | PCRE2_NO_START_OPTIMIZE,
@@ -570,15 +582,6 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
     ru->code = code;
     /* without JIT here (or for this pattern) the interpreter will do */
     ru->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-    /* (?m)^ first: only at the text's start or after a LF (where LF is
-     * the newline: the text's only one, decode.c makes CR LF and CR one) */
-    uint32_t first_type = 0, newline = 0;
-    ru->line_start =
-        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first_type) ==
-            0 &&
-        first_type == 2 &&
-        pcre2_pattern_info(code, PCRE2_INFO_NEWLINE, &newline) == 0 &&
-        newline == PCRE2_NEWLINE_LF;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ru->captures);
     if (ru->captures > 254)
         return fail_at(L, ZC_ERR_RULE, L->cur_line, 1,
