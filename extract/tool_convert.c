@@ -40,6 +40,10 @@ struct tool_worker {
     tool_summary *sum;
     char *buf;
     const char *hint; /* format for the next document only */
+    /* kept from one document to the next while they go to the same
+     * stream, so its buffers are grown once, not once per document */
+    zc_json_writer *jw;
+    FILE *jw_out;
 };
 
 void tool_worker_hint_format(tool_worker *w, const char *format)
@@ -107,6 +111,7 @@ void tool_worker_free(tool_worker *w)
     if (!w)
         return;
     zc_parser_free(w->p);
+    zc_json_writer_free(w->jw);
     free(w->buf);
     free(w);
 }
@@ -153,11 +158,16 @@ static int convert(tool_worker *w, source *in, const char *path, FILE *out,
     const tool_opts *o = w->o;
     memset(sum, 0, sizeof *sum);
     err[0] = '\0';
-    zc_json_writer *jw = zc_json_writer_new(out, o->json_flags);
-    if (!jw) {
-        snprintf(err, errlen, "out of memory");
-        return EXIT_INPUT;
+    if (!w->jw || w->jw_out != out) {
+        zc_json_writer_free(w->jw);
+        w->jw = zc_json_writer_new(out, o->json_flags);
+        w->jw_out = out;
+        if (!w->jw) {
+            snprintf(err, errlen, "out of memory");
+            return EXIT_INPUT;
+        }
     }
+    zc_json_writer *jw = w->jw;
     zc_json_writer_callbacks(jw, &w->writer);
     w->sum = sum;
     zc_parser_reset(w->p);
@@ -211,7 +221,6 @@ static int convert(tool_worker *w, source *in, const char *path, FILE *out,
     zc_parser_stats(w->p, &stats);
     sum->warnings = stats.warnings;
     sum->bytes = stats.input_bytes;
-    zc_json_writer_free(jw);
     return rc;
 }
 

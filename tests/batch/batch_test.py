@@ -72,6 +72,31 @@ check(r.returncode == 1 and r.stdout.count(b"\n") == 2 and
       b"cannot open" in r.stderr and b"missing.txt" in r.stderr,
       "a missing file is reported, the others converted, exit status 1")
 
+# ---- -j2 buffers: reused from document to document, of any size ----------
+# More documents than the pool of output buffers keeps, growing and
+# shrinking (a buffer written out for a small notice is filled again by a
+# long one), one over the 4 MB spill bound, an empty and a missing file.
+mixed_dir = os.path.join(tmp, "mixed")
+os.makedirs(mixed_dir)
+corpus_texts = [open(os.path.join(CORPUS, f), "rb").read() for f in notices]
+mixed = []
+for i in range(150):
+    t = corpus_texts[i % len(corpus_texts)]
+    reps = (1, 40, 2, 0, 7)[i % 5] if i != 75 else 5 * 1024 * 1024 // len(t) + 1
+    path = os.path.join(mixed_dir, "%03d.txt" % i)
+    with open(path, "wb") as f:
+        f.write(b"\n".join([t] * reps))
+    mixed.append(path)
+    if i == 90:
+        mixed.append(os.path.join(tmp, "missing.txt"))
+m1 = run(["-q", "-j1"] + mixed)
+m2 = run(["-q", "-j2"] + mixed)
+check(m1.returncode == 1 and m2.returncode == 1 and
+      m1.stdout == m2.stdout and m1.stdout.count(b"\n") == 150 and
+      m2.stderr.count(b"missing.txt") == 1,
+      "-j2 over 150 notices of 0 B to 5 MB and a missing file: the -j1 "
+      "output, byte for byte, the missing one reported, exit status 1")
+
 # ---- SIGINT: no partial files, a re-run completes the rest ---------------
 many = os.path.join(tmp, "many")
 os.makedirs(many)
