@@ -338,12 +338,17 @@ def main():
     warm([big, many])
     samples = {name: ([], []) for name, _, _, _ in cases}
     pair = []  # wall of big-1x2, two big-1 at once
+    by_name = {name: cmd for name, _, cmd, _ in cases}
     for _ in range(a.runs):
-        for name, _, cmd, _ in cases:
-            w, r = timed(cmd)
+        # each ratio's two sides run one right after the other: big-1
+        # beside big-1x2 and rg, many-1 beside many-2
+        for name in ("big-1", "big-1x2", "rg", "many-1", "many-2"):
+            if name == "big-1x2":
+                pair.append(timed_side_by_side(by_name["big-1"])[0])
+                continue
+            w, r = timed(by_name[name])
             samples[name][0].append(w)
             samples[name][1].append(r)
-        pair.append(timed_side_by_side(cases[0][2])[0])
     results = {}
     for name, _, _, size in cases:
         walls, rsss = samples[name]
