@@ -151,32 +151,35 @@ int zc_anchors_add(zc_anchors *a, const char *s, size_t n)
  * returns the new count.  Where 8 bytes can be read after the first
  * character, one masked compare decides a literal of up to 8 more bytes
  * (CJK words of up to three more characters); the rest of a longer one,
- * or any literal near the end of the text, is compared byte by byte. */
-static size_t hits_at(const zc_anchors *a, const char *t, size_t len,
-                      size_t i, size_t l, int32_t id, zc_anchor_hit *hits,
-                      size_t n)
+ * or any literal near the end of the text, is compared byte by byte (a
+ * memcmp() call here made the caller keep its loop's values on the stack
+ * around it, which every mark paid for).  Inlined always: for most marks
+ * zc_anchors_find() knows l and the room, and the compiler folds them. */
+static inline __attribute__((always_inline)) size_t
+hits_at(const zc_anchors *a, const char *t, size_t len, size_t i, size_t l,
+        int32_t id, zc_anchor_hit *hits, size_t n)
 {
     const lit_key *key = a->key;
     const char *after = t + i + l;
     size_t room = len - i - l;
-    if (room >= 8) {
-        uint64_t word = load_le64((const unsigned char *)after);
-        for (; id >= 0; id = key[id].next) {
-            const lit_key *k = &key[id];
-            if ((word & k->wmask) != k->word ||
-                (k->len > l + 8 &&
-                 (k->len - l > room ||
-                  memcmp(after + 8, a->lit[id] + l + 8, k->len - l - 8))))
-                continue;
-            hits[n++] = (zc_anchor_hit){(uint32_t)i, (uint32_t)(i + k->len),
-                                        (uint16_t)id};
-        }
-        return n;
-    }
+    uint64_t word = room >= 8 ? load_le64((const unsigned char *)after) : 0;
     for (; id >= 0; id = key[id].next) {
         const lit_key *k = &key[id];
-        if (k->len - l > room || memcmp(after, a->lit[id] + l, k->len - l))
-            continue;
+        size_t b = 0, end = k->len - l;
+        if (room >= 8) {
+            if ((word & k->wmask) != k->word)
+                continue;
+            b = 8;
+        }
+        if (end > b) {
+            if (end > room)
+                continue;
+            const char *lit = a->lit[id] + l;
+            while (b < end && after[b] == lit[b])
+                b++;
+            if (b < end)
+                continue;
+        }
         hits[n++] = (zc_anchor_hit){(uint32_t)i, (uint32_t)(i + k->len),
                                     (uint16_t)id};
     }
@@ -231,7 +234,6 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
     if (!a || !a->n)
         return true;
     const unsigned char *u = (const unsigned char *)t;
-    const lit_key *key = a->key;
     zc_anchor_hit *found = *hits;
     size_t nfound = 0, room = *cap;
     size_t k = 0, i = 0;
@@ -251,31 +253,11 @@ bool zc_anchors_find(const zc_anchors *a, const char *t, size_t len,
         unsigned c = u[i];
         size_t l = 3;
         if ((c & 0xF0) == 0xE0 && len - i >= 3 + 8) {
-            /* (most marks) a 3-byte character with 8 bytes after it:
-             * hits_at() with its constants, in place */
+            /* (most marks) a 3-byte character with 8 bytes after it */
             uint32_t cp = (c & 0x0F) << 12 | (u[i + 1] & 0x3Fu) << 6 |
                           (u[i + 2] & 0x3Fu);
-            uint64_t word = load_le64(u + i + 3);
-            for (int32_t id = a->head[cp] == NO_LITERAL ? -1 : a->head[cp];
-                 id >= 0; id = key[id].next) {
-                const lit_key *kk = &key[id];
-                if ((word & kk->wmask) != kk->word)
-                    continue;
-                if (kk->len > 3 + 8) { /* the rest, a byte at a time: a
-                                        * call here costs every mark
-                                        * its spills */
-                    if ((size_t)kk->len > len - i)
-                        continue;
-                    const char *lit = a->lit[id];
-                    size_t b = 3 + 8;
-                    while (b < kk->len && t[i + b] == lit[b])
-                        b++;
-                    if (b < kk->len)
-                        continue;
-                }
-                found[nfound++] = (zc_anchor_hit){
-                    (uint32_t)i, (uint32_t)(i + kk->len), (uint16_t)id};
-            }
+            if (a->head[cp] != NO_LITERAL)
+                nfound = hits_at(a, t, len, i, 3, a->head[cp], found, nfound);
         } else {
             uint32_t cp = c;
             l = 1;
