@@ -560,8 +560,9 @@ static zc_status finish_inner(loader *L, zc_rule *ru)
      * match time would send the JIT back to the interpreter), which the
      * JIT must know of at compile time */
     pcre2_code *code = compile(L, PCRE2_USE_OFFSET_LIMIT, &st);
-    /* (?m)^ first: only at the text's start or after a LF (where LF is
-     * the newline: the text's only one, decode.c makes CR LF and CR one).
+    /* (?m)^ first (FIRSTCODETYPE 2, pcre2_pattern_info(3)): only at the
+     * text's start or after a LF (where LF is the newline: the text's
+     * only one, decode.c makes CR LF and CR one).
      * Read before a recompile without start optimisations, which no
      * longer reports it. */
     uint32_t first_type = 0, newline = 0;

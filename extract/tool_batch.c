@@ -389,6 +389,8 @@ static void convert_job(batch *b, tool_worker *w, sink *sk, job *j)
     } else if ((out = sk->f) != NULL) {
         sk->to = &j->mem;
         clearerr(out);
+    } else {
+        errno = ENOMEM; /* sink_open() failed when the worker started */
     }
     if (!out) {
         j->rc = EXIT_INPUT;
